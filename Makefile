@@ -1,0 +1,38 @@
+# Yingji — the two commands a township needs: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint typecheck pytest bench e2e clean
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+## make run: install, migrate, load the default plan (and the demo township on an empty database), serve on 127.0.0.1:8000
+run: $(STAMP)
+	$(BIN)/yingji setup
+	$(BIN)/yingji serve
+
+## make test: lint, format check, type check, then the whole test suite
+test: lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy yingji/plans yingji/deadlines $(filter-out yingji/plans/% yingji/deadlines/%,$(wildcard yingji/*/actions.py))
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+## make bench: every benchmark under bench/, each on its own temporary database
+bench: $(STAMP)
+	@set -e; for f in bench/*.py; do [ -e "$$f" ] || continue; echo "== $$f"; $(BIN)/python "$$f"; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

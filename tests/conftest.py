@@ -1,0 +1,60 @@
+"""Shared fixtures: the default plan, townships built by the demo, logged-in clients."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from yingji.i18n import compile_messages
+from yingji.orgs.access import Actor
+from yingji.orgs.demo import create_demo_township
+from yingji.orgs.models import Member, Township
+
+compile_messages()
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    # Argon2 is the product's hasher (tested in test_settings); tests log in many times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    # LocaleMiddleware leaves the last request's language active in the thread.
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")
+
+
+@pytest.fixture
+def system() -> Actor:
+    return Actor.system("test")
+
+
+@pytest.fixture
+def demo(db) -> Township:
+    """The demo township 示例镇 (code ``demo``)."""
+    create_demo_township()
+    return Township.objects.get(code="demo")
+
+
+@pytest.fixture
+def other(db) -> Township:
+    """A second township (code ``other``), for isolation tests."""
+    create_demo_township("另一镇", "other")
+    return Township.objects.get(code="other")
+
+
+def member_of(township: Township, role: str) -> Member:
+    """Return the township's member with a login and ``role``."""
+    return Member.objects.get(township=township, role=role, user__isnull=False)
+
+
+def client_for(member: Member) -> Client:
+    """Return a client logged in as ``member``, past the first-login password change."""
+    Member.objects.filter(pk=member.pk).update(must_change_password=False)
+    client = Client()
+    client.force_login(member.user)
+    return client

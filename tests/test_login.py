@@ -1,0 +1,102 @@
+"""Login, first-login password change, the home page with the plan in force, and the language switch."""
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import client_for, member_of
+from yingji.orgs.choices import Role
+from yingji.orgs.models import Member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_chinese(db):
+    page = Client().get(reverse("login")).content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "<h1>登录</h1>" in page and "用户名" in page and "密码" in page
+
+
+def test_anonymous_home_goes_to_login(db):
+    response = Client().get("/")
+    assert response.status_code == 302 and response.url == "/login/?next=/"
+
+
+def test_first_login_forces_a_password_change(demo):
+    member = member_of(demo, Role.HEAD)
+    member.user.set_password("Old-password-1")
+    member.user.save()
+    client = Client()
+    response = client.post(
+        reverse("login"), {"username": "demo_head", "password": "Old-password-1"}
+    )
+    assert response.status_code == 302
+    assert client.get("/").url == reverse("password_change")
+    weak = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "Old-password-1",
+            "new_password1": "12345678",
+            "new_password2": "12345678",
+        },
+    )
+    assert weak.status_code == 200 and "new_password2" in weak.context["form"].errors
+    done = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "Old-password-1",
+            "new_password1": "Qingshan-2026",
+            "new_password2": "Qingshan-2026",
+        },
+    )
+    assert done.status_code == 302
+    member.refresh_from_db()
+    assert not member.must_change_password and member.user.check_password("Qingshan-2026")
+    assert client.get("/").status_code == 200
+
+
+def test_home_shows_the_three_categories_and_deadlines(demo):
+    page = client_for(member_of(demo, Role.PEACE_OFFICE_STAFF)).get("/").content.decode()
+    for short_name in ("本镇群体性事件", "到区缠访、闹访、集访", "赴市进京越级上访"):
+        assert short_name in page
+    minutes = '<strong class="minutes">{}分钟</strong>'
+    assert page.count(minutes.format(15)) == 3  # the verified report applies to every category
+    assert page.count(minutes.format(40)) == 1 and page.count(minutes.format(30)) == 1
+    assert "由本镇设定" in page
+    assert "责任单位、牵头领导、责任人、工作措施、化解方案" in page
+    assert "达到5人即按群体性事件处理" in page
+    assert "当前值班" in page
+
+
+def test_english_switch(demo):
+    client = client_for(member_of(demo, Role.HEAD))
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get("/").content.decode()
+    assert '<html lang="en">' in page and "Plan in force" in page and "15 minutes" in page
+
+
+def test_user_without_member_is_refused(db):
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_user("stray", password="x")
+    client = Client()
+    client.force_login(user)
+    assert client.get("/").status_code == 403
+
+
+def test_admin_site_is_for_superusers_only(demo):
+    staff = client_for(member_of(demo, Role.PEACE_OFFICE_HEAD))
+    Member.objects.filter(user__username="demo_peace_head").update()
+    assert staff.get("/admin/").status_code == 302
+    admin = client_for(member_of(demo, Role.ADMIN))
+    assert admin.get("/admin/").status_code == 200
+
+
+def test_argon2_is_the_password_hasher():
+    import yingji.settings as product
+
+    assert product.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert (
+        django_settings.LANGUAGE_CODE == "zh-hans" and django_settings.TIME_ZONE == "Asia/Shanghai"
+    )

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiConfig(AppConfig):
+    """API (API)."""
+
+    name = "yingji.api"
+    label = "api"
+    verbose_name = _("API")

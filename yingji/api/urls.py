@@ -1,0 +1,29 @@
+"""The JSON API (django-ninja); OpenAPI documentation at ``/api/docs``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from yingji.orgs.access import Actor
+
+api = NinjaAPI(title="Yingji API", version="1", urls_namespace="api", auth=django_auth)
+
+
+@api.get("/plan", summary="The plan in force for the caller's township")
+def plan_in_force(request: HttpRequest) -> dict[str, Any]:
+    """Return ``{code, version, title, plan}`` of the caller's township plan in force."""
+    actor = Actor.from_request(request)
+    township = actor.township
+    version = township.plan_version if township else None
+    if version is None:
+        return {"code": None, "version": None, "title": None, "plan": None}
+    return {
+        "code": version.code,
+        "version": version.version,
+        "title": version.title,
+        "plan": version.data,
+    }

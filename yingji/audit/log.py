@@ -1,0 +1,46 @@
+"""Write audit events. Called by actions only, inside their transaction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+
+from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from yingji.orgs.access import Actor
+
+
+def record(
+    actor: Actor,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    township: Any = None,
+) -> AuditEvent:
+    """Record that ``actor`` did ``action`` (e.g. ``"orgs.create_unit"``) to ``obj``.
+
+    Must run inside the action's ``transaction.atomic()`` block, so that the
+    event and the change commit or roll back together; raises
+    ``TransactionManagementError`` when called outside one.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError(
+            "audit.record() must run inside an action's transaction"
+        )
+    if township is None and obj is not None:
+        township = getattr(obj, "township", None)
+    return AuditEvent.objects.create(
+        actor=actor.user,
+        actor_label=actor.label,
+        township=township,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        before=before,
+        after=after,
+        source_ip=actor.source_ip,
+    )

@@ -1,0 +1,47 @@
+"""The ``yingji`` command line: one tool for running and looking after Yingji.
+
+``yingji serve`` starts the product, ``yingji worker`` the deadline loop alone,
+``yingji plan check FILE`` validates a plan, ``yingji demo`` makes the demo
+township, ``yingji setup`` prepares the database. Any Django management
+command also works (``yingji migrate``, ``yingji createsuperuser`` …).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+USAGE = """\
+yingji — 信访工作应急处置预案系统 (petition-work emergency response)
+
+Usage: yingji COMMAND [options]        (yingji COMMAND --help for details)
+
+  setup          prepare the database: apply migrations, load the default plan,
+                 and create the demo township 示例镇 when the database is empty
+  serve          start the web server on 127.0.0.1:8000 with the deadline worker
+  worker         run only the deadline worker (reminders, breaches, escalation)
+  plan check FILE    check a plan file (YAML); print each error with its line
+  plan publish FILE  check a plan file and publish it as a new plan version
+  demo           create the demo township with one login per role
+
+Data lives in var/ (SQLite) unless DATABASE_URL points at PostgreSQL.
+Any Django management command works too, e.g. `yingji migrate`.
+"""
+
+COMMANDS = {"setup", "serve", "worker", "plan", "demo"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the ``yingji`` command line with ``argv`` (default ``sys.argv[1:]``)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yingji.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["yingji", *argv])
+
+
+if __name__ == "__main__":
+    main()

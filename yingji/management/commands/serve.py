@@ -1,0 +1,57 @@
+"""``yingji serve``: the production web server (waitress) with the worker loop in the same process."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from yingji.deadlines.worker import run_forever
+
+
+class Command(BaseCommand):
+    help = "Serve Yingji with a production HTTP server (waitress) and run the deadline worker beside it."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+        )
+        parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+        parser.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="do not run the worker in this process"
+        )
+
+    def handle(self, *args, host: str, port: int, threads: int, no_worker: bool, **options):
+        from waitress.server import create_server
+
+        from yingji.wsgi import application
+
+        stop = threading.Event()
+        worker = None
+        if not no_worker:
+            worker = threading.Thread(
+                target=run_forever,
+                args=(stop, settings.YINGJI_WORKER_INTERVAL_S),
+                name="yingji-worker",
+                daemon=True,
+            )
+            worker.start()
+        server = create_server(application, host=host, port=port, threads=threads)
+        self.stdout.write(f"Yingji: http://{host}:{port}/  (Ctrl-C to stop)")
+
+        def shutdown(*_: object) -> None:
+            stop.set()
+            server.close()
+
+        signal.signal(signal.SIGTERM, shutdown)
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop.set()
+            if worker is not None:
+                worker.join(timeout=5)

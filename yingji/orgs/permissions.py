@@ -1,0 +1,31 @@
+"""Who may do what: the one table of role × permission (DESIGN.md §1).
+
+Each later capability adds its permissions here, so that the whole matrix can
+be read, reviewed and tested in one place.
+"""
+
+from __future__ import annotations
+
+from .choices import Role
+
+STAFF = frozenset(Role) - {Role.AUDITOR}
+EVERYONE = frozenset(Role)
+
+#: permission name → the roles that hold it
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    # Read the organisation, the roster and the plan in force.
+    "orgs.view": EVERYONE,
+    # Maintain units, members, leading-group seats and the duty roster.
+    "orgs.manage": frozenset({Role.PEACE_OFFICE_HEAD, Role.ADMIN}),
+    # Create logins and reset passwords of members.
+    "orgs.manage_accounts": frozenset({Role.PEACE_OFFICE_HEAD, Role.ADMIN}),
+    # Publish a plan version and put it in force.
+    "plans.publish": frozenset({Role.PEACE_OFFICE_HEAD, Role.ADMIN}),
+    # Read the audit log.
+    "audit.view": frozenset({Role.AUDITOR, Role.ADMIN}),
+}
+
+
+def roles_with(permission: str) -> frozenset[Role]:
+    """Return the roles holding ``permission``; raises ``KeyError`` for an unknown permission name."""
+    return PERMISSIONS[permission]

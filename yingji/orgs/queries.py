@@ -1,0 +1,53 @@
+"""Read models of the organisation for pages, the worker and reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import DutyShift, LeadingGroupSeat, Member, Township, Unit
+
+
+def on_duty(township: Township, at: datetime | None = None) -> QuerySet[DutyShift]:
+    """Return the shifts of ``township`` covering ``at`` (default now; aware datetime)."""
+    at = at or timezone.now()
+    return DutyShift.objects.filter(
+        township=township, starts_at__lte=at, ends_at__gt=at
+    ).select_related("member", "member__unit")
+
+
+def upcoming_shifts(township: Township, at: datetime | None = None) -> QuerySet[DutyShift]:
+    """Return the shifts of ``township`` that have not ended by ``at`` (default now), earliest first."""
+    at = at or timezone.now()
+    return DutyShift.objects.filter(township=township, ends_at__gt=at).select_related(
+        "member", "member__unit"
+    )
+
+
+def leading_group(township: Township) -> QuerySet[LeadingGroupSeat]:
+    """Return the seats of the township's leading group, head first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    rank = Case(
+        When(seat="head", then=Value(0)),
+        When(seat="deputy", then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        LeadingGroupSeat.objects.filter(township=township)
+        .select_related("member", "member__unit")
+        .order_by(rank, "order", "id")
+    )
+
+
+def members(township: Township) -> QuerySet[Member]:
+    """Return the township's members with their unit and login."""
+    return Member.objects.filter(township=township).select_related("unit", "user")
+
+
+def units(township: Township) -> QuerySet[Unit]:
+    """Return the township's units."""
+    return Unit.objects.filter(township=township)

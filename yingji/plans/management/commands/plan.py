@@ -1,0 +1,91 @@
+"""``yingji plan check FILE`` / ``yingji plan publish FILE``: validate or publish a plan (YAML)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from yingji.orgs.access import Actor
+from yingji.orgs.models import Township
+from yingji.plans.actions import adopt_plan, publish_plan
+from yingji.plans.check import check_plan_text
+
+
+def language_from_environment() -> str:
+    """Return ``en`` when LC_ALL / LC_MESSAGES / LANG / LANGUAGE asks for English, else ``zh-hans``."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(name, "")
+        if value and value not in ("C", "POSIX", "C.UTF-8"):
+            return "en" if value.lower().startswith("en") else "zh-hans"
+    return "zh-hans"
+
+
+class Command(BaseCommand):
+    help = "Check a plan file (prints each problem with its line and field) or publish it as a new version."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "verb",
+            choices=["check", "publish"],
+            help="check: validate only; publish: validate and publish",
+        )
+        parser.add_argument("file", help="the plan, a YAML file")
+        parser.add_argument(
+            "--lang",
+            choices=["zh-hans", "en"],
+            help="language of the messages (default: from the locale)",
+        )
+        parser.add_argument(
+            "--township",
+            help="publish: put the new version in force for the township with this code",
+        )
+
+    def handle(
+        self, *args, verb: str, file: str, lang: str | None, township: str | None, **options
+    ):
+        with translation.override(lang or language_from_environment()):
+            path = Path(file)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise CommandError(
+                    _("cannot read %(file)s: %(error)s") % {"file": file, "error": exc}
+                ) from None
+            plan, problems = check_plan_text(text)
+            if plan is None:
+                for problem in problems:
+                    self.stderr.write(f"{file}:{problem}")
+                raise CommandError(
+                    _("%(file)s: %(n)d problem(s); the plan was not loaded.")
+                    % {"file": file, "n": len(problems)}
+                )
+            if verb == "check":
+                self.stdout.write(
+                    _(
+                        "%(file)s: the plan is valid: %(title)s; %(c)d incident categories, %(d)d deadlines."
+                    )
+                    % {
+                        "file": file,
+                        "title": plan.title,
+                        "c": len(plan.incident_categories),
+                        "d": len(plan.deadlines),
+                    }
+                )
+                return
+            actor = Actor.system("plan publish")
+            target = None
+            if township:
+                target = Township.objects.filter(code=township).first()
+                if target is None:
+                    raise CommandError(_("no township with code %(code)s") % {"code": township})
+            version = publish_plan(actor, text, township=target)
+            if target is not None:
+                adopt_plan(actor, target, version)
+            self.stdout.write(
+                _("published %(title)s version %(v)d")
+                % {"title": version.title, "v": version.version}
+            )

@@ -1,0 +1,23 @@
+"""URL map of Yingji."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+from .api.urls import api
+
+# The Django admin is for superusers only; staff work through Yingji's own pages.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser  # type: ignore[method-assign]
+admin.site.site_header = "应急 Yingji"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.password_change, name="password_change"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("orgs/", include("yingji.orgs.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
