@@ -28,6 +28,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy yingji/plans yingji/deadlines $(filter-out yingji/plans/% yingji/deadlines/%,$(wildcard yingji/*/actions.py))
 
 pytest: $(STAMP)
+	$(BIN)/python -c "from yingji.i18n import compile_messages; compile_messages()"
 	$(BIN)/pytest
 
 ## make bench: every benchmark under bench/, each on its own temporary database

@@ -21,4 +21,9 @@ def compile_messages(locale_dir: Path = LOCALE_DIR) -> list[Path]:
             continue
         polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
         written.append(mo_path)
+    if written:
+        # Catalogues already read in this process are stale: let Django read them again.
+        from django.utils.translation.reloader import translation_file_changed
+
+        translation_file_changed(sender=None, file_path=written[0])
     return written
