@@ -18,6 +18,13 @@ urlpatterns = [
     path("password/", views.password_change, name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("orgs/", include("yingji.orgs.urls")),
+    path("plans/", include("yingji.plans.urls")),
+    path("warnings/", include("yingji.earlywarning.urls")),
+    path("incidents/", include("yingji.incidents.urls")),
+    path("petitions/", include("yingji.petitions.urls")),
+    path("deadlines/", include("yingji.deadlines.urls")),
+    path("notifications/", include("yingji.notify.urls")),
+    path("reports/", include("yingji.reports.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,17 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "plans.publish": frozenset({Role.PEACE_OFFICE_HEAD, Role.ADMIN}),
     # Read the audit log.
     "audit.view": frozenset({Role.AUDITOR, Role.ADMIN}),
+    #
+    # --- deadlines and notifications (deadlines, notify) ---
+    #
+    # --- early-warning ledger (earlywarning) ---
+    #
+    # --- incidents (incidents) ---
+    #
+    # --- petition cases (petitions) ---
+    #
+    # --- reports (reports) ---
+    #
 }
 
 

@@ -1,0 +1,6 @@
+"""URLs of the petitions app, mounted at /petitions/ (see yingji/urls.py)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "petitions"
+urlpatterns: list = []
