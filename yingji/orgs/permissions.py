@@ -29,8 +29,14 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # --- early-warning ledger (earlywarning) ---
     #
     # --- incidents (incidents) ---
+    # Register an incident received (plan §六(二)).
+    "incidents.receive": frozenset(
+        {Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD, Role.HEAD, Role.DEPUTY}
+    ),
     #
     # --- petition cases (petitions) ---
+    # Register a petition case received (《信访工作条例》 Art. 17–22).
+    "petitions.receive": frozenset({Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD}),
     #
     # --- reports (reports) ---
     #
