@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yingji.i18n import compile_messages
 from yingji.orgs.access import Actor
 from yingji.orgs.demo import create_demo_township
 from yingji.orgs.models import Member, Township
+from yingji.orgs.permissions import SECOND_FACTOR_ROLES
 
 compile_messages()
 
@@ -53,8 +56,15 @@ def member_of(township: Township, role: str) -> Member:
 
 
 def client_for(member: Member) -> Client:
-    """Return a client logged in as ``member``, past the first-login password change."""
+    """Return a client logged in as ``member``, past the first-login password change and second factor."""
     Member.objects.filter(pk=member.pk).update(must_change_password=False)
     client = Client()
     client.force_login(member.user)
+    if member.role in SECOND_FACTOR_ROLES:
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=member.user, name="test", defaults={"confirmed": True}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client

@@ -1,15 +1,25 @@
 """Login, first-login password change, the home page with the plan in force, and the language switch."""
 
+import time
+
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import client_for, member_of
 from yingji.orgs.choices import Role
 from yingji.orgs.models import Member
 
 pytestmark = pytest.mark.django_db
+
+
+def code(device: TOTPDevice) -> str:
+    """Return the code an authenticator app shows now for ``device``."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
 def test_login_page_is_chinese_whatever_the_browser_asks(db):
@@ -53,6 +63,23 @@ def test_first_login_forces_a_password_change(demo):
     assert done.status_code == 302
     member.refresh_from_db()
     assert not member.must_change_password and member.user.check_password("Qingshan-2026")
+    # The head's role needs a second factor: set it up before anything else.
+    assert client.get("/").url == reverse("otp_setup")
+    setup = client.get(reverse("otp_setup"))
+    assert "<svg" in setup.content.decode() and len(setup.context["secret"].replace(" ", "")) == 32
+    device = TOTPDevice.objects.get(user=member.user)
+    with time_machine.travel(time.time(), tick=False) as clock:
+        wrong = client.post(
+            reverse("otp_setup"), {"token": "000000" if code(device) != "000000" else "111111"}
+        )
+        assert wrong.context["form"].errors == {
+            "token": ["验证码错误或已过期，请输入当前显示的验证码。"]
+        }
+        # django-otp throttles after a failure (1 s, doubling): a right code at once is still refused.
+        assert client.post(reverse("otp_setup"), {"token": code(device)}).status_code == 200
+        clock.shift(2)
+        assert client.post(reverse("otp_setup"), {"token": code(device)}).status_code == 302
+    assert TOTPDevice.objects.get(user=member.user).confirmed
     assert client.get("/").status_code == 200
 
 

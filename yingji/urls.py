@@ -16,6 +16,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),
+    path("otp/setup/", views.otp_setup, name="otp_setup"),
+    path("otp/verify/", views.otp_verify, name="otp_verify"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("orgs/", include("yingji.orgs.urls")),
     path("plans/", include("yingji.plans.urls")),

@@ -10,11 +10,16 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_otp import login as otp_login
+from django_otp import match_token
 
 from yingji.orgs import actions as org_actions
 from yingji.orgs import queries as org_queries
 from yingji.orgs.access import Actor
+from yingji.orgs.twofactor import base32_secret, qr_svg
 from yingji.plans.queries import plan_overview
 
 
@@ -61,3 +66,53 @@ def password_change(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your password has been changed."))
             return redirect("home")
     return render(request, "registration/password_change_form.html", {"form": form})
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label=gettext_lazy("Six-digit code from the authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": gettext_lazy("Enter the six digits shown in the app.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+@login_required
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Set up the second factor: scan the QR code (or type the key), then confirm with a code."""
+    actor = Actor.from_request(request)
+    device = org_actions.start_second_factor(actor)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org_actions.confirm_second_factor(actor, device, form.cleaned_data["token"])
+        except ValidationError as exc:
+            form.add_error("token", exc.message_dict.get("token", exc.messages))
+        else:
+            otp_login(request, device)
+            messages.success(request, _("Your second factor is set up."))
+            return redirect("home")
+    return render(
+        request,
+        "registration/otp_setup.html",
+        {"form": form, "qr": qr_svg(device), "secret": base32_secret(device)},
+    )
+
+
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """Ask for the code of the member's authenticator app after the password."""
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"].strip())
+        if device is None:
+            form.add_error(
+                "token", _("The code is wrong or has expired; enter the code shown now.")
+            )
+        else:
+            otp_login(request, device)
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                target = "/"
+            return redirect(target or "/")
+    return render(request, "registration/otp_verify.html", {"form": form})

@@ -13,11 +13,13 @@ import string
 from datetime import datetime
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yingji.audit.log import record
 from yingji.plans.models import PlanVersion
@@ -213,6 +215,55 @@ def change_password(actor: Actor, new_password: str) -> None:
         actor.member.must_change_password = False
         actor.member.save(update_fields=["must_change_password"])
         record(actor, "orgs.change_password", actor.member)
+
+
+def start_second_factor(actor: Actor) -> TOTPDevice:
+    """Return the acting member's unconfirmed TOTP device, making one if needed (replaced on each start)."""
+    if actor.member is None or actor.user is None:
+        raise PermissionDenied("only a member sets up their own second factor")
+    with transaction.atomic():
+        device = TOTPDevice.objects.filter(user=actor.user, confirmed=False).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=actor.user, name="default", confirmed=False)
+            record(actor, "orgs.start_second_factor", actor.member)
+    return device
+
+
+def confirm_second_factor(actor: Actor, device: TOTPDevice, token: str) -> None:
+    """Confirm ``device`` with a ``token`` read from the member's authenticator app.
+
+    Raises ``ValidationError`` on a wrong or expired token; other devices of the
+    member are removed, so exactly one confirmed device remains.
+    """
+    if actor.user is None or device.user_id != actor.user.pk:
+        raise PermissionDenied("not your device")
+    if not device.verify_token(token.strip()):
+        raise ValidationError(
+            {"token": _("The code is wrong or has expired; enter the code shown now.")}
+        )
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=actor.user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        record(actor, "orgs.confirm_second_factor", actor.member)
+
+
+def reset_second_factor(actor: Actor, member: Member) -> None:
+    """Remove ``member``'s TOTP devices (a lost phone); they set up a new one at next login."""
+    require(actor, "orgs.manage_accounts", member.township)
+    with transaction.atomic():
+        count, _ = TOTPDevice.objects.filter(user=member.user).delete()
+        record(actor, "orgs.reset_second_factor", member, before={"devices": count})
+
+
+def unlock_login(actor: Actor, member: Member) -> None:
+    """Lift a lockout after repeated failed logins (django-axes) of ``member``'s login."""
+    require(actor, "orgs.manage_accounts", member.township)
+    if member.user is None:
+        raise ValidationError(_("%(name)s has no login.") % {"name": member.name})
+    with transaction.atomic():
+        removed = axes_reset(username=member.user.username)
+        record(actor, "orgs.unlock_login", member, before={"failed_attempt_records": removed})
 
 
 SEAT_FIELDS = ["member", "seat", "acting_head", "order"]

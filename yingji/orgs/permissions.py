@@ -17,7 +17,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "orgs.view": EVERYONE,
     # Maintain units, members, leading-group seats and the duty roster.
     "orgs.manage": frozenset({Role.PEACE_OFFICE_HEAD, Role.ADMIN}),
-    # Create logins and reset passwords of members.
+    # Create logins, lift login lockouts and reset second factors of members.
     "orgs.manage_accounts": frozenset({Role.PEACE_OFFICE_HEAD, Role.ADMIN}),
     # Publish a plan version and put it in force.
     "plans.publish": frozenset({Role.PEACE_OFFICE_HEAD, Role.ADMIN}),
@@ -41,6 +41,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # --- reports (reports) ---
     #
 }
+
+
+#: Roles that must pass a time-based one-time password (TOTP) at login (等保2.0 双因素认证).
+SECOND_FACTOR_ROLES: frozenset[Role] = frozenset(
+    {Role.HEAD, Role.DEPUTY, Role.PEACE_OFFICE_HEAD, Role.ADMIN}
+)
 
 
 def roles_with(permission: str) -> frozenset[Role]:

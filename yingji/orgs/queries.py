@@ -51,3 +51,34 @@ def members(township: Township) -> QuerySet[Member]:
 def units(township: Township) -> QuerySet[Unit]:
     """Return the township's units."""
     return Unit.objects.filter(township=township)
+
+
+def locked_usernames(township: Township) -> set[str]:
+    """Return the login names of the township locked by django-axes after repeated failures."""
+    from datetime import timedelta
+
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    since = timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME)
+    names = Member.objects.filter(township=township, user__isnull=False).values_list(
+        "user__username", flat=True
+    )
+    return set(
+        AccessAttempt.objects.filter(
+            username__in=list(names),
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=since,
+        ).values_list("username", flat=True)
+    )
+
+
+def second_factor_users(township: Township) -> set[int]:
+    """Return the ids of the township's users with a confirmed second factor."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return set(
+        TOTPDevice.objects.filter(user__member__township=township, confirmed=True).values_list(
+            "user_id", flat=True
+        )
+    )

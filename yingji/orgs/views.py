@@ -60,6 +60,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "shifts": queries.upcoming_shifts(township)[:60],
             "on_duty": queries.on_duty(township),
             "manage": can(actor, "orgs.manage"),
+            "manage_accounts": can(actor, "orgs.manage_accounts"),
+            "locked": queries.locked_usernames(township),
+            "second_factor": queries.second_factor_users(township),
         },
     )
 
@@ -193,4 +196,24 @@ def shift_remove(request: HttpRequest, pk: int) -> HttpResponse:
     actor = Actor.from_request(request)
     actions.remove_duty_shift(actor, get_in_township(actor, DutyShift, pk))
     messages.success(request, _("Removed."))
+    return redirect("orgs:overview")
+
+
+@login_required
+@require_POST
+def member_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lift a login lockout after repeated failed attempts."""
+    actor = Actor.from_request(request)
+    actions.unlock_login(actor, get_in_township(actor, Member, pk))
+    messages.success(request, _("The login is unlocked."))
+    return redirect("orgs:overview")
+
+
+@login_required
+@require_POST
+def member_reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a member's second factor (a lost phone); they set up a new one at next login."""
+    actor = Actor.from_request(request)
+    actions.reset_second_factor(actor, get_in_township(actor, Member, pk))
+    messages.success(request, _("The second factor is reset."))
     return redirect("orgs:overview")

@@ -1,0 +1,116 @@
+"""Authentication: password rules, lockout and unlock, idle timeout, second factor at login."""
+
+import time
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.conftest import client_for, member_of
+from yingji.audit.models import AuditEvent
+from yingji.orgs.choices import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client: Client, username: str, password: str):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+@pytest.fixture
+def staff(demo):
+    member = member_of(demo, Role.PEACE_OFFICE_STAFF)
+    member.user.set_password("Right-pass-2026")
+    member.user.save()
+    member.must_change_password = False
+    member.save()
+    return member
+
+
+def test_password_needs_three_character_classes(demo, staff):
+    client = Client()
+    login(client, "demo_peace_staff", "Right-pass-2026")
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "Right-pass-2026",
+            "new_password1": "qingshanzhen",
+            "new_password2": "qingshanzhen",
+        },
+    )
+    assert (
+        "至少使用以下四类中的3类：小写字母、大写字母、数字、其他字符。"
+        in response.context["form"].errors["new_password2"]
+    )
+
+
+def test_five_failures_lock_the_login_and_the_office_head_unlocks_it(demo, staff):
+    client = Client()
+    assert [login(client, "demo_peace_staff", "wrong").status_code for _ in range(5)] == [
+        200,
+        200,
+        200,
+        200,
+        429,
+    ]
+    locked = login(client, "demo_peace_staff", "Right-pass-2026")
+    assert locked.status_code == 429 and "登录已锁定" in locked.content.decode()
+    head = client_for(member_of(demo, Role.PEACE_OFFICE_HEAD))
+    page = head.get(reverse("orgs:overview")).content.decode()
+    assert "已锁定" in page
+    assert head.post(reverse("orgs:member_unlock", args=[staff.pk])).status_code == 302
+    assert (
+        AuditEvent.objects.filter(action="orgs.unlock_login", object_id=str(staff.pk)).count() == 1
+    )
+    assert login(Client(), "demo_peace_staff", "Right-pass-2026").status_code == 302
+
+
+def test_staff_cannot_unlock(demo, staff):
+    other = client_for(member_of(demo, Role.TASK_FORCE_MEMBER))
+    assert other.post(reverse("orgs:member_unlock", args=[staff.pk])).status_code == 403
+
+
+def test_idle_session_is_logged_out_but_polling_does_not_keep_it_alive(demo, staff):
+    client = Client()
+    with time_machine.travel(time.time(), tick=False) as clock:
+        login(client, "demo_peace_staff", "Right-pass-2026")
+        assert client.get("/").status_code == 200
+        clock.shift(29 * 60)
+        assert client.get("/", HTTP_X_YINGJI_POLL="1").status_code == 200  # a poll: not activity
+        clock.shift(2 * 60)
+        response = client.get("/")
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_activity_keeps_the_session(demo, staff):
+    client = Client()
+    with time_machine.travel(time.time(), tick=False) as clock:
+        login(client, "demo_peace_staff", "Right-pass-2026")
+        for _ in range(3):
+            clock.shift(20 * 60)
+            assert client.get("/").status_code == 200
+
+
+def test_head_with_a_device_must_give_the_code_at_login(demo):
+    head = member_of(demo, Role.HEAD)
+    head.user.set_password("Right-pass-2026")
+    head.user.save()
+    head.must_change_password = False
+    head.save()
+    device = TOTPDevice.objects.create(user=head.user, name="phone", confirmed=True)
+    client = Client()
+    login(client, "demo_head", "Right-pass-2026")
+    assert client.get("/").url == reverse("otp_verify")
+    assert client.post(reverse("otp_verify"), {"token": "12345"}).context["form"].errors["token"]
+    token = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    assert client.post(reverse("otp_verify"), {"token": token}).status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_second_factor_is_optional_for_staff(demo, staff):
+    client = Client()
+    login(client, "demo_peace_staff", "Right-pass-2026")
+    assert client.get("/").status_code == 200
