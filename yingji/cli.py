@@ -23,12 +23,13 @@ Usage: yingji COMMAND [options]        (yingji COMMAND --help for details)
   plan check FILE    check a plan file (YAML); print each error with its line
   plan publish FILE  check a plan file and publish it as a new plan version
   demo           create the demo township with one login per role
+  audit verify   recompute the audit log's hash chain; name the first broken event
 
 Data lives in var/ (SQLite) unless DATABASE_URL points at PostgreSQL.
 Any Django management command works too, e.g. `yingji migrate`.
 """
 
-COMMANDS = {"setup", "serve", "worker", "plan", "demo"}
+COMMANDS = {"setup", "serve", "worker", "plan", "demo", "audit"}
 
 
 def main(argv: list[str] | None = None) -> None:

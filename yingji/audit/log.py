@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
-from .models import AuditEvent
+from .chain import chain_algorithm, event_hash
+from .models import AuditChainHead, AuditEvent
 
 if TYPE_CHECKING:
     from yingji.orgs.access import Actor
@@ -33,7 +36,12 @@ def record(
         )
     if township is None and obj is not None:
         township = getattr(obj, "township", None)
-    return AuditEvent.objects.create(
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    event = AuditEvent(
+        seq=head.seq + 1,
+        at=timezone.now(),
+        prev_hash=head.hash,
+        hash_algo=chain_algorithm(),
         actor=actor.user,
         actor_label=actor.label,
         township=township,
@@ -44,3 +52,11 @@ def record(
         after=after,
         source_ip=actor.source_ip,
     )
+    # Round-trip the JSON fields as the database will, so that the hash is of what is stored.
+    event.before = json.loads(json.dumps(before, default=str)) if before is not None else None
+    event.after = json.loads(json.dumps(after, default=str)) if after is not None else None
+    event.hash = event_hash(event)
+    event.save()
+    head.seq, head.hash = event.seq, event.hash
+    head.save(update_fields=["seq", "hash"])
+    return event
