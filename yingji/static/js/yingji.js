@@ -1,0 +1,5 @@
+// Yingji's only script besides htmx: no inline scripts anywhere (Content-Security-Policy).
+document.addEventListener("change", function (event) {
+  var el = event.target;
+  if (el.matches && el.matches("select[data-autosubmit]")) { el.form.submit(); }
+});
