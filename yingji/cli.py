@@ -24,12 +24,14 @@ Usage: yingji COMMAND [options]        (yingji COMMAND --help for details)
   plan publish FILE  check a plan file and publish it as a new plan version
   demo           create the demo township with one login per role
   audit verify   recompute the audit log's hash chain; name the first broken event
+  backup FILE    back up the whole database (SQLite online backup or pg_dump)
+  backup --restore FILE   restore it (server stopped) and verify the audit chain
 
 Data lives in var/ (SQLite) unless DATABASE_URL points at PostgreSQL.
 Any Django management command works too, e.g. `yingji migrate`.
 """
 
-COMMANDS = {"setup", "serve", "worker", "plan", "demo", "audit"}
+COMMANDS = {"setup", "serve", "worker", "plan", "demo", "audit", "backup"}
 
 
 def main(argv: list[str] | None = None) -> None:
