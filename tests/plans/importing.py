@@ -48,9 +48,7 @@ def docx_from_text(text: str) -> bytes:
             ppr = paragraph._p.get_or_add_pPr()
             ilvl = 0 if level1 else 1
             ppr.append(
-                parse_xml(
-                    f'<w:numPr {W}><w:ilvl w:val="{ilvl}"/><w:numId w:val="90"/></w:numPr>'
-                )
+                parse_xml(f'<w:numPr {W}><w:ilvl w:val="{ilvl}"/><w:numId w:val="90"/></w:numPr>')
             )
         else:
             document.add_paragraph(line)

@@ -74,7 +74,9 @@ def test_page_furniture_and_loose_marks_are_tolerated(utf8):
     draft = import_document(messy.encode("utf-8"), "plan.txt")
     assert summary(draft)["headings"] == utf8["headings"]
     assert draft.plan_data() == utf8["plan"]
-    aside = {u.text for u in draft.unplaced if u.reason.startswith("已作为") or "set aside" in u.reason}
+    aside = {
+        u.text for u in draft.unplaced if u.reason.startswith("已作为") or "set aside" in u.reason
+    }
     assert {"第 1 页 共 3 页", "- 2 -", "关闭窗口", "【字体：大 中 小】 打印本页"} <= aside
 
 
