@@ -273,3 +273,65 @@ def test_chinese_numerals_in_time_limits():
         ("五个工作日内", None, 5, "八(一)"),
         ("2小时", 120, None, "八(一)"),
     ]
+
+
+def test_configured_fields_added_to_the_default_plan_keep_the_comparison_passing():
+    """Another engineer adds configured warning deadlines to default.yaml: still equal, and reported."""
+    base = DEFAULT_PLAN_PATH.read_text(encoding="utf-8").replace(
+        "\naftermath:",
+        """  - name: warning_verify
+    label: 核实预警信息
+    starts_on: warning.registered
+    ends_on: warning.verified
+    minutes: 60
+    section: 五(三)
+    basis: 镇平安办要对收集到的信息立即核实
+    configured: true
+  - name: warning_review
+    label: 风险研判
+    starts_on: warning.reported
+    ends_on: warning.controlled
+    minutes: 1440
+    section: 五(四)
+    configured: true
+
+aftermath:""",
+        1,
+    )
+    expected = Plan.model_validate(yaml.safe_load(base))
+    draft = import_document(township_text().encode("utf-8"), "plan.txt", base_text=base)
+    assert Plan.model_validate(draft.plan_data()) == expected
+    deadlines = [i for i in draft.items if i.slot == "deadlines"]
+    verify = next(i for i in deadlines if i.value["name"] == "warning_verify")
+    # 五(三) says 立即: the document's sentence is cited, the number is the default plan's.
+    assert verify.origin == "document" and "minutes" in verify.borrowed
+    assert verify.sentence.startswith("镇平安办要对收集到的信息立即核实")
+    review = next(i for i in deadlines if i.value["name"] == "warning_review")
+    assert review.origin == "default" and "默认预案" in review.note
+
+
+@pytest.mark.django_db
+def test_cli_import_writes_a_draft_that_checks(tmp_path, capsys):
+    from django.core.management import call_command
+
+    source = tmp_path / "预案.txt"
+    source.write_bytes(township_text().replace("\u2002", " ").encode("gb18030"))
+    call_command("plan", "import", str(source), "--lang", "en")
+    out = capsys.readouterr().out
+    target = tmp_path / "预案.draft.yaml"
+    assert f"wrote the draft {target}: " in out and "0 problem(s)" in out
+    assert "§六(二) 15 分钟" in out and "§六(五)2(1) 40 分钟" in out
+    assert "not in the document, taken from the default plan:  escalation" in out
+    plan, problems = check_plan_text(target.read_text(encoding="utf-8"))
+    assert problems == [] and plan is not None and plan.title == "XX镇信访维稳工作应急处置预案"
+
+
+@pytest.mark.django_db
+def test_cli_import_refuses_bad_input(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(CommandError, match="The file is empty"):
+        call_command("plan", "import", str(empty), "--lang", "en")
+    assert not (tmp_path / "empty.draft.yaml").exists()

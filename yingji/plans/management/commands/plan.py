@@ -128,12 +128,19 @@ class Command(BaseCommand):
         )
         for limit in draft.time_limits:
             self.stdout.write(f"  §{limit['section']} {limit['display']}: {limit['sentence']}")
-        for item in draft.unplaced:
-            where = f"§{item.section} " if item.section else ""
+        for unplaced in draft.unplaced:
+            where = f"§{unplaced.section} " if unplaced.section else ""
             self.stdout.write(
                 _("  not placed: %(where)s%(text)s (%(reason)s)")
-                % {"where": where, "text": item.text[:60], "reason": item.reason}
+                % {"where": where, "text": unplaced.text[:60], "reason": unplaced.reason}
             )
+        for item in draft.items:
+            if item.origin == "default" or item.borrowed:
+                fields = ", ".join(item.borrowed) if item.origin != "default" else item.slot
+                self.stdout.write(
+                    _("  not in the document, taken from the default plan: %(slot)s %(fields)s")
+                    % {"slot": item.slot if item.origin != "default" else "", "fields": fields}
+                )
         _plan, problems = check_plan_text(text)
         for problem in problems:
             self.stderr.write(f"{target}:{problem}")
