@@ -320,7 +320,7 @@ def test_cli_import_writes_a_draft_that_checks(tmp_path, capsys):
     out = capsys.readouterr().out
     target = tmp_path / "预案.draft.yaml"
     assert f"wrote the draft {target}: " in out and "0 problem(s)" in out
-    assert "§六(二) 15 分钟" in out and "§六(五)2(1) 40 分钟" in out
+    assert "§六(二) 15 min" in out and "§六(五)2(1) 40 min" in out
     assert "not in the document, taken from the default plan:  escalation" in out
     plan, problems = check_plan_text(target.read_text(encoding="utf-8"))
     assert problems == [] and plan is not None and plan.title == "XX镇信访维稳工作应急处置预案"

@@ -111,3 +111,18 @@ def test_fifty_megabytes_is_refused_before_reading():
     assert len(data) > MAX_BYTES
     with pytest.raises(ImportRefused, match="50.0 MB"):
         import_document(data, "plan.txt")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["qingdao-road-traffic-accident-plan.txt", "xian-highway-traffic-emergency-plan.txt"],
+)
+def test_decimal_plans_read_the_same_from_docx_and_gb18030(name):
+    from .importing import PLANS
+
+    text = (PLANS / name).read_text(encoding="utf-8")
+    expected = summary(import_document(text.encode("utf-8"), name))
+    as_docx = summary(import_document(docx_from_text(text), name.replace(".txt", ".docx")))
+    as_gb = summary(import_document(text.replace("\u2002", " ").encode("gb18030"), name))
+    assert as_docx["headings"] == expected["headings"] == as_gb["headings"]
+    assert as_docx["limits"] == expected["limits"] == as_gb["limits"]

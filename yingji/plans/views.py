@@ -22,6 +22,12 @@ from .importer import Draft
 from .importer.reading import MAX_BYTES
 from .models import PlanDraft
 
+CONFIDENCE = {
+    "high": gettext_lazy("high confidence"),
+    "medium": gettext_lazy("medium confidence"),
+    "low": gettext_lazy("low confidence"),
+}
+
 
 class ImportForm(forms.Form):
     file = forms.FileField(
@@ -88,7 +94,12 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             continue
         for one in [item, *children.get(item.id, [])]:
             rows.append(
-                {"item": one, "text": _as_text(one.final), "errors": errors.get(one.id, [])}
+                {
+                    "item": one,
+                    "text": _as_text(one.final),
+                    "errors": errors.get(one.id, []),
+                    "confidence": CONFIDENCE.get(one.confidence, one.confidence),
+                }
             )
     return render(
         request,

@@ -149,7 +149,7 @@ def _section(node: Node) -> str:
     return prefix + node.label
 
 
-def _acceptable(kind: str, number: str, rest: str, last_top: int, stack: list[Node]) -> bool:
+def _acceptable(kind: str, number: str, rest: str, last_top: int) -> bool:
     """Guard against body lines that merely start with a number ("24小时值班…")."""
     if kind == "dec1":
         n = int(number)
@@ -178,7 +178,7 @@ def build_tree(lines: list[Line], style: str | None = None) -> tuple[Node, str, 
     while i < len(lines):
         line = lines[i]
         found = _match(line.text, style)
-        if found is None or not _acceptable(found[0], found[1], found[2], last_top, stack):
+        if found is None or not _acceptable(found[0], found[1], found[2], last_top):
             if _LONE_NUMBER.match(fold(line.text)):
                 page_numbers.append(line)
             else:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from .headings import CN_NUM, Node, cn_to_int, fold
 
 _NUM = rf"(?:\d+(?:\.\d+)?|[{CN_NUM}]+)"
@@ -53,14 +55,16 @@ class TimeLimit:
 
     @property
     def display(self) -> str:
-        """The value in words for pages: "15 分钟", "2 小时", "5 个工作日", "立即"."""
+        """The value in words, in the active language: "15 分钟", "2 小时", "5 个工作日", "立即"."""
         if self.immediate:
             return self.phrase
         if self.minutes is not None:
             if self.minutes % 60 == 0:
-                return f"{self.minutes // 60} 小时"
-            return f"{self.minutes} 分钟"
-        return f"{self.days} 个工作日" if self.working_days else f"{self.days} 天"
+                return _("%(n)d h") % {"n": self.minutes // 60}
+            return _("%(n)d min") % {"n": self.minutes}
+        if self.working_days:
+            return _("%(n)d working days") % {"n": self.days}
+        return _("%(n)d days") % {"n": self.days}
 
 
 @dataclass
