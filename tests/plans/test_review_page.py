@@ -90,3 +90,12 @@ def test_other_township_gets_404_and_staff_cannot_publish(demo, other):
     assert 'name="publish"' not in staff.get(f"/plans/drafts/{row.pk}/").content.decode()
     assert staff.post(f"/plans/drafts/{row.pk}/", {"publish": "1"}).status_code == 403
     assert PlanVersion.objects.filter(township__isnull=False).count() == 0
+
+
+@pytest.mark.django_db
+def test_nav_links_to_import_for_those_who_may(demo):
+    head = client_for(member_of(demo, "peace_office_head")).get("/").content.decode()
+    assert 'href="/plans/import/">导入预案</a>' in head
+    auditor = client_for(member_of(demo, "auditor")).get("/").content.decode()
+    assert "/plans/import/" not in auditor
+    assert client_for(member_of(demo, "auditor")).get("/plans/import/").status_code == 403
