@@ -338,4 +338,4 @@ def _read_docx(data: bytes) -> Source:
                 raw.extend(_lines_of_text(text, "table", counter))
     if not raw:
         raise ImportRefused(_("The file is empty."))
-    return _build(raw, "docx", "docx", chars)
+    return _build(raw, "Office Open XML", "docx", chars)
