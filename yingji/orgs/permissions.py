@@ -21,6 +21,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "orgs.manage_accounts": frozenset({Role.PEACE_OFFICE_HEAD, Role.ADMIN}),
     # Publish a plan version and put it in force.
     "plans.publish": frozenset({Role.PEACE_OFFICE_HEAD, Role.ADMIN}),
+    # Import a plan document as a draft and review its items (publishing needs plans.publish).
+    "plans.import": frozenset({Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD, Role.ADMIN}),
     # Read the audit log.
     "audit.view": frozenset({Role.AUDITOR, Role.ADMIN}),
     #

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .choices import DraftStatus
 from .schema import Plan
 
 
@@ -60,3 +61,34 @@ class PlanVersion(models.Model):
     def plan(self) -> Plan:
         """The validated :class:`~yingji.plans.schema.Plan` of this version."""
         return Plan.model_validate(self.data)
+
+
+class PlanDraft(models.Model):
+    """A plan drafted from a township's plan document, under review before publishing (DESIGN.md §2).
+
+    ``result`` is the importer's :class:`~yingji.plans.importer.Draft` as JSON
+    (items with the reviewer's decisions, headings, time limits, what was not
+    placed). Changed only by ``plans.actions`` (import, review, publish).
+    """
+
+    township = models.ForeignKey("orgs.Township", on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(_("file"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=16, choices=DraftStatus.choices, default=DraftStatus.REVIEWING
+    )
+    result = models.JSONField(_("import result"))
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.ForeignKey(
+        PlanVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("plan draft")
+        verbose_name_plural = _("plan drafts")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename

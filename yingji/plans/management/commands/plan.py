@@ -1,4 +1,4 @@
-"""``yingji plan check FILE`` / ``yingji plan publish FILE``: validate or publish a plan (YAML)."""
+"""``yingji plan check|publish|import FILE``: validate or publish a plan (YAML), or draft one from a document."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from yingji.orgs.access import Actor
 from yingji.orgs.models import Township
 from yingji.plans.actions import adopt_plan, publish_plan
 from yingji.plans.check import check_plan_text
+from yingji.plans.importer import ImportRefused, import_document
 
 
 def language_from_environment() -> str:
@@ -30,10 +31,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "verb",
-            choices=["check", "publish"],
-            help="check: validate only; publish: validate and publish",
+            choices=["check", "publish", "import"],
+            help="check: validate only; publish: validate and publish; "
+            "import: draft a plan YAML from a plan document (.txt or .docx)",
         )
-        parser.add_argument("file", help="the plan, a YAML file")
+        parser.add_argument("file", help="the plan, a YAML file (import: a .txt or .docx document)")
+        parser.add_argument(
+            "--out",
+            help="import: where to write the draft YAML (default: FILE with .draft.yaml)",
+        )
         parser.add_argument(
             "--lang",
             choices=["zh-hans", "en"],
@@ -45,10 +51,20 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, verb: str, file: str, lang: str | None, township: str | None, **options
+        self,
+        *args,
+        verb: str,
+        file: str,
+        lang: str | None,
+        township: str | None,
+        out: str | None = None,
+        **options,
     ):
         with translation.override(lang or language_from_environment()):
             path = Path(file)
+            if verb == "import":
+                self.import_document(path, Path(out) if out else None)
+                return
             try:
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
@@ -89,3 +105,48 @@ class Command(BaseCommand):
                 _("published %(title)s version %(v)d")
                 % {"title": version.title, "v": version.version}
             )
+
+    def import_document(self, path: Path, out: Path | None) -> None:
+        """Draft a plan from the document at ``path`` and write it as YAML; print what was found."""
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(
+                _("cannot read %(file)s: %(error)s") % {"file": path, "error": exc}
+            ) from None
+        try:
+            draft = import_document(data, path.name)
+        except ImportRefused as exc:
+            raise CommandError(f"{path}: {exc}") from None
+        target = out or path.with_name(path.stem + ".draft.yaml")
+        text = draft.yaml()
+        target.write_text(text, encoding="utf-8")
+        counts = ", ".join(f"{level}: {n}" for level, n in draft.level_counts.items())
+        self.stdout.write(
+            _("%(file)s: %(kind)s, %(encoding)s; headings per level %(counts)s")
+            % {"file": path, "kind": draft.kind, "encoding": draft.encoding, "counts": counts}
+        )
+        for limit in draft.time_limits:
+            self.stdout.write(f"  §{limit['section']} {limit['display']}: {limit['sentence']}")
+        for unplaced in draft.unplaced:
+            where = f"§{unplaced.section} " if unplaced.section else ""
+            self.stdout.write(
+                _("  not placed: %(where)s%(text)s (%(reason)s)")
+                % {"where": where, "text": unplaced.text[:60], "reason": unplaced.reason}
+            )
+        for item in draft.items:
+            if item.origin == "default" or item.borrowed:
+                fields = ", ".join(item.borrowed) if item.origin != "default" else item.slot
+                self.stdout.write(
+                    _("  not in the document, taken from the default plan: %(slot)s %(fields)s")
+                    % {"slot": item.slot if item.origin != "default" else "", "fields": fields}
+                )
+        _plan, problems = check_plan_text(text)
+        for problem in problems:
+            self.stderr.write(f"{target}:{problem}")
+        self.stdout.write(
+            _(
+                "wrote the draft %(target)s: %(items)d items, %(n)d problem(s); review it before publishing."
+            )
+            % {"target": target, "items": len(draft.items), "n": len(problems)}
+        )
