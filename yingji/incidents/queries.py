@@ -10,12 +10,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yingji.deadlines.choices import DeadlineState
 from yingji.deadlines.models import Deadline
+from yingji.numbering import SHANGHAI
 from yingji.orgs.models import Township
+from yingji.plans.models import PlanVersion
 
-from .choices import OPEN_STATUSES
+from .choices import OPEN_STATUSES, IncidentStatus
 from .models import Incident, LogEntry, TaskForceMember
 
 #: log entries shown per incident on the board
@@ -49,13 +52,18 @@ def open_incidents(township: Township) -> QuerySet[Incident]:
 def board(township: Township, now: datetime | None = None) -> list[BoardRow]:
     """Return the live board of ``township``: one :class:`BoardRow` per open incident.
 
-    Four queries whatever the number of incidents: incidents, their running
-    deadlines, task-force counts, and the last ``BOARD_LOG_ENTRIES`` log
-    entries of each (a window function).
+    Five queries whatever the number of incidents: incidents, their plan
+    versions, running deadlines, task-force counts, and the last
+    ``BOARD_LOG_ENTRIES`` log entries of each (a window function).
     """
-    rows = {i.pk: BoardRow(i) for i in open_incidents(township)}
-    if not rows:
+    incidents = list(Incident.objects.filter(township=township, status__in=OPEN_STATUSES))
+    if not incidents:
         return []
+    # One PlanVersion object per version, so each plan is parsed once, not once per incident.
+    versions = PlanVersion.objects.in_bulk({i.plan_version_id for i in incidents})
+    for incident in incidents:
+        incident.plan_version = versions[incident.plan_version_id]
+    rows = {i.pk: BoardRow(i) for i in incidents}
     ids = list(rows)
     ct = ContentType.objects.get_for_model(Incident)
     for d in Deadline.objects.filter(
@@ -131,3 +139,62 @@ def incident_detail(incident: Incident) -> dict[str, Any]:
         "report_names": {f.key: f.name for f in incident.plan_version.plan.report_fields},
         "summary_names": SUMMARY_FIELDS,
     }
+
+
+def _local(at: datetime, with_date: bool = False) -> str:
+    """Format an aware time in Asia/Shanghai: ``H:i`` or ``n月j日 H:i`` (no locale machinery: the board is hot)."""
+    local = at.astimezone(SHANGHAI)
+    hm = f"{local.hour:02d}:{local.minute:02d}"
+    return f"{local.month}月{local.day}日 {hm}" if with_date else hm
+
+
+def board_display(rows: list[BoardRow], now: datetime | None = None) -> list[dict[str, Any]]:
+    """Return the board rows as ready-to-print strings (one dict per incident).
+
+    The board is refreshed every few seconds by everyone on duty, so the work
+    is done here in plain Python, once, instead of in template filters.
+    Countdowns are whole wall minutes from ``now`` (default: now).
+    """
+    from django.urls import reverse
+
+    now = now or timezone.now()
+    left, overdue = _("%(m)s min left"), _("%(m)s min overdue")
+    statuses = {value: str(label) for value, label in IncidentStatus.choices}
+    arrivals = _("%(a)s of %(n)s arrived, %(d)s dispatched")
+    out = []
+    for row in rows:
+        incident = row.incident
+        deadlines = []
+        for d in row.deadlines:
+            seconds = (d.due_at - now).total_seconds()
+            minutes = int(abs(seconds) // 60)
+            deadlines.append(
+                {
+                    "label": d.label,
+                    "left": (left if seconds >= 0 else overdue) % {"m": minutes},
+                    "due": _local(d.due_at),
+                    "late": seconds < 0,
+                }
+            )
+        summary = incident.summary
+        out.append(
+            {
+                "url": reverse("incidents:detail", args=[incident.pk]),
+                "number": incident.number,
+                "category": row.category_name,
+                "status": incident.status,
+                "status_label": statuses.get(incident.status, incident.status),
+                "place": incident.place,
+                "received": _local(incident.received_at, with_date=True),
+                "summary": summary if len(summary) <= 120 else summary[:119] + "…",
+                "deadlines": deadlines,
+                "task_force": arrivals % {"a": row.arrived, "n": row.members, "d": row.dispatched}
+                if row.members
+                else "",
+                "log": [
+                    {"at": _local(e.at), "text": e.text if len(e.text) <= 60 else e.text[:59] + "…"}
+                    for e in row.log
+                ],
+            }
+        )
+    return out

@@ -75,7 +75,8 @@ def board(request: HttpRequest) -> HttpResponse:
     """Show the live board of open incidents (refreshed by htmx every few seconds)."""
     actor = _actor(request)
     assert actor.township is not None
-    context = {"rows": queries.board(actor.township), "now": timezone.now()}
+    now = timezone.now()
+    context = {"rows": queries.board_display(queries.board(actor.township), now), "now": now}
     if request.headers.get("HX-Request") or request.GET.get("partial"):
         return render(request, "incidents/_board.html", context)
     return render(request, "incidents/board.html", context)
