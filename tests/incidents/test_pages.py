@@ -156,3 +156,39 @@ def test_another_township_sees_nothing(demo, other):
     assert incident.number not in outsider.get("/incidents/").content.decode()
     assert outsider.get(f"/api/incidents/{incident.pk}").status_code == 404
     assert outsider.get("/api/incidents/").json() == []
+
+
+def test_every_form_page_opens(demo):
+    incident = activated(demo)
+    head = client_for(member_of(demo, Role.HEAD))
+    staff = client_for(member_of(demo, Role.PEACE_OFFICE_STAFF))
+    for client, url in [
+        (staff, "/incidents/new/"),
+        (staff, f"/incidents/{incident.pk}/verify/"),
+        (staff, f"/incidents/{incident.pk}/report/"),
+        (head, f"/incidents/{incident.pk}/task-force/"),
+        (staff, f"/incidents/{incident.pk}/evidence/new/"),
+        (staff, f"/incidents/{incident.pk}/summary/"),
+        (head, "/incidents/closed/"),
+        (head, f"/incidents/{incident.pk}/"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    form = head.get(f"/incidents/{incident.pk}/task-force/").content.decode()
+    assert "示例派出所" not in form or "周伟" in form  # members listed under their unit kinds
+    assert "XX派出所" in form and "相关村（社区）" in form
+    assert client_for(member_of(demo, Role.AUDITOR)).get("/incidents/new/").status_code == 403
+
+
+def test_several_photos_in_one_log_entry(demo):
+    incident = activated(demo)
+    tf = client_for(member_of(demo, Role.TASK_FORCE_MEMBER))
+    tf.post(
+        f"/incidents/{incident.pk}/log/",
+        {
+            "text": "现场照片",
+            "files": [SimpleUploadedFile("a.jpg", b"a"), SimpleUploadedFile("b.jpg", b"bb")],
+        },
+    )
+    entry = incident.log.get(text="现场照片")
+    assert sorted(a.name for a in entry.attachments.all()) == ["a.jpg", "b.jpg"]

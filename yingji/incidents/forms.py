@@ -116,9 +116,29 @@ class TaskForceForm(forms.Form):
         return [(u.key, m) for u in self.units for m in self.cleaned_data.get(f"unit_{u.key}", [])]
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    """A file input that takes several files at once (photos from the scene)."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field whose cleaned value is a list of uploaded files."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
 class LogForm(forms.Form):
     text = forms.CharField(label=_("Log entry"), widget=forms.Textarea(attrs={"rows": 2}))
-    files = forms.FileField(label=_("Attachments"), required=False)
+    files = MultipleFileField(label=_("Attachments"), required=False)
 
 
 class TextForm(forms.Form):

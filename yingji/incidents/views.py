@@ -314,8 +314,7 @@ def add_log(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request, "incidents.on_scene")
     incident = _incident(actor, pk)
     form = LogForm(request.POST, request.FILES)
-    files = request.FILES.getlist("files")
-    if _apply(form, lambda d: actions_scene.add_log_entry(actor, incident, d["text"], files)):
+    if _apply(form, lambda d: actions_scene.add_log_entry(actor, incident, d["text"], d["files"])):
         return redirect("incidents:detail", pk)
     return _detail(request, actor, incident, log_form=form)
 
