@@ -12,7 +12,7 @@ from tests.incidents.helpers import REPORT, T0, actors, person
 from yingji.audit.models import AuditEvent
 from yingji.deadlines.choices import DeadlineState
 from yingji.deadlines.queries import deadlines_of
-from yingji.incidents import actions, actions_scene
+from yingji.incidents import actions, actions_aftermath, actions_scene
 from yingji.incidents.choices import DemandStatus, IncidentStatus, LogKind
 from yingji.incidents.models import LogEntry
 from yingji.notify.models import Notification
@@ -98,15 +98,15 @@ def run_to_close(demo, category: str, *, arrive_after: int | None):
             a[Role.TASK_FORCE_MEMBER], incident, content="公开补偿标准", parties=[rep]
         )
         with pytest.raises(ValidationError, match="补发征地补偿款"):
-            actions.close_scene(a[Role.HEAD], incident)
+            actions_aftermath.close_scene(a[Role.HEAD], incident)
         case1 = actions_scene.demand_to_case(a[Role.PEACE_OFFICE_STAFF], first)
         case2 = actions_scene.demand_to_case(a[Role.PEACE_OFFICE_STAFF], second)
-        actions.close_scene(a[Role.HEAD], incident)
+        actions_aftermath.close_scene(a[Role.HEAD], incident)
         with pytest.raises(ValidationError):
-            actions.close_incident(a[Role.HEAD], incident)
-        summary = {k: f"{v}内容" for k, v in actions.SUMMARY_FIELDS.items()}
-        actions.file_summary_report(a[Role.PEACE_OFFICE_STAFF], incident, summary)
-        actions.close_incident(a[Role.HEAD], incident)
+            actions_aftermath.close_incident(a[Role.HEAD], incident)
+        summary = {k: f"{v}内容" for k, v in actions_aftermath.SUMMARY_FIELDS.items()}
+        actions_aftermath.file_summary_report(a[Role.PEACE_OFFICE_STAFF], incident, summary)
+        actions_aftermath.close_incident(a[Role.HEAD], incident)
         incident.refresh_from_db()
 
     assert incident.status == IncidentStatus.CLOSED

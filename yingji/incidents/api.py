@@ -20,7 +20,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from yingji.orgs.access import Actor, get_in_township, require
 from yingji.orgs.models import Member
 
-from . import actions, actions_scene, queries
+from . import actions, actions_aftermath, actions_scene, queries
 from .models import Demand, EvidenceItem, Incident, Party, TaskForceMember
 
 router = Router(tags=["incidents"])
@@ -421,7 +421,7 @@ def demand_withdraw(request: HttpRequest, pk: int, data: WithdrawIn) -> dict[str
 
 @router.post("/{int:pk}/close-scene", summary="Close the scene (every demand settled)")
 def close_scene(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _on(request, pk, "incidents.close", actions.close_scene)
+    return _on(request, pk, "incidents.close", actions_aftermath.close_scene)
 
 
 @router.post("/{int:pk}/summary", summary="File the summary report (§七(三))")
@@ -430,10 +430,10 @@ def summary(request: HttpRequest, pk: int, data: SummaryIn) -> dict[str, Any]:
         request,
         pk,
         "incidents.summary",
-        lambda a, i: actions.file_summary_report(a, i, data.contents),
+        lambda a, i: actions_aftermath.file_summary_report(a, i, data.contents),
     )
 
 
 @router.post("/{int:pk}/close", summary="Close the incident (summary report filed)")
 def close(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _on(request, pk, "incidents.close", actions.close_incident)
+    return _on(request, pk, "incidents.close", actions_aftermath.close_incident)

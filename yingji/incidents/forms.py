@@ -199,7 +199,7 @@ class WithdrawForm(forms.Form):
 
 def summary_form(data=None, files=None) -> forms.Form:
     """Return the summary report form: one field per ``SUMMARY_FIELDS`` content, and an attachment."""
-    from .actions import SUMMARY_FIELDS
+    from .actions_aftermath import SUMMARY_FIELDS
 
     form = forms.Form(data, files)
     for key, name in SUMMARY_FIELDS.items():

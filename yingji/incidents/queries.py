@@ -117,7 +117,7 @@ def incident_detail(incident: Incident) -> dict[str, Any]:
     """Return what the incident page shows: deadlines, report, task force, ticks, log, evidence, demands."""
     from yingji.deadlines.queries import deadlines_of
 
-    from .actions import SUMMARY_FIELDS
+    from .actions_aftermath import SUMMARY_FIELDS
 
     category = incident.category_def
     ticks = {t.step_key: t for t in incident.ticks.select_related("ticked_by")}

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from yingji.orgs.access import Actor, can, get_in_township, require
 
-from . import actions, actions_scene, queries
+from . import actions, actions_aftermath, actions_scene, queries
 from .choices import IncidentStatus
 from .forms import (
     CustodyForm,
@@ -214,7 +214,9 @@ def activate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def close_scene(request: HttpRequest, pk: int) -> HttpResponse:
     """Close the scene (every demand settled)."""
-    return _post_action(request, pk, "incidents.close", actions.close_scene, _("Scene closed."))
+    return _post_action(
+        request, pk, "incidents.close", actions_aftermath.close_scene, _("Scene closed.")
+    )
 
 
 @login_required
@@ -222,7 +224,7 @@ def close_scene(request: HttpRequest, pk: int) -> HttpResponse:
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     """Close the incident (summary report filed)."""
     return _post_action(
-        request, pk, "incidents.close", actions.close_incident, _("Incident closed.")
+        request, pk, "incidents.close", actions_aftermath.close_incident, _("Incident closed.")
     )
 
 
@@ -473,7 +475,8 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident(actor, pk)
     form = summary_form(request.POST or None, request.FILES or None)
     if request.method == "POST" and _apply(
-        form, lambda d: actions.file_summary_report(actor, incident, d, d.get("attachment"))
+        form,
+        lambda d: actions_aftermath.file_summary_report(actor, incident, d, d.get("attachment")),
     ):
         messages.success(request, _("Summary report filed."))
         return redirect("incidents:detail", pk)
