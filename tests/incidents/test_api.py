@@ -120,3 +120,40 @@ def test_district_incident_through_the_api(demo):
     ]
     assert body["demands"][0]["case"] == "XF2026-0001"
     assert head.get("/api/incidents/").json() == []
+
+
+def test_evidence_and_log_files_through_the_api(demo, settings, tmp_path):
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.incidents.scenario import activated
+
+    settings.MEDIA_ROOT = tmp_path
+    incident = activated(demo)
+    tf = client_for(member_of(demo, Role.TASK_FORCE_MEMBER))
+    body = tf.post(
+        f"/api/incidents/{incident.pk}/evidence/upload",
+        {
+            "camera_id": "DSJ-07",
+            "wearer_id": person(demo, "黄磊").pk,
+            "started_at": T0.isoformat(),
+            "ended_at": (T0 + timedelta(minutes=5)).isoformat(),
+            "storage_place": "证据柜",
+            "file": SimpleUploadedFile("v.mp4", b"video"),
+        },
+    ).json()
+    assert (body["file_name"], body["sha256"], body["hash_source"]) == (
+        "v.mp4",
+        hashlib.sha256(b"video").hexdigest(),
+        "computed",
+    )
+    body = tf.post(
+        f"/api/incidents/{incident.pk}/log/upload",
+        {
+            "text": "照片两张",
+            "files": [SimpleUploadedFile("a.jpg", b"a"), SimpleUploadedFile("b.jpg", b"b")],
+        },
+    ).json()
+    assert body["log"][-1]["text"] == "照片两张"
+    assert incident.log.get(text="照片两张").attachments.count() == 2

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import File, Form, Router, Schema, UploadedFile
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -347,6 +347,46 @@ def add_evidence(request: HttpRequest, pk: int, data: EvidenceIn) -> dict[str, A
     wearer = get_in_township(actor, Member, fields.pop("wearer_id"))
     item = _run(lambda: actions_scene.register_evidence(actor, incident, wearer=wearer, **fields))
     return evidence_out(item)
+
+
+class EvidenceUploadIn(Schema):
+    camera_id: str
+    wearer_id: int
+    started_at: datetime
+    ended_at: datetime
+    file_name: str = ""
+    sha256: str = ""  # if given, must match the file
+    storage_place: str
+
+
+@router.post(
+    "/{int:pk}/evidence/upload",
+    summary="Register an evidence item with its file (multipart; SHA-256 computed)",
+)
+def upload_evidence(
+    request: HttpRequest, pk: int, data: Form[EvidenceUploadIn], file: File[UploadedFile]
+) -> dict[str, Any]:
+    actor = _actor(request, "incidents.on_scene")
+    incident = get_in_township(actor, Incident, pk)
+    fields = data.dict()
+    wearer = get_in_township(actor, Member, fields.pop("wearer_id"))
+    fields["file_name"] = fields["file_name"] or file.name or ""
+    item = _run(
+        lambda: actions_scene.register_evidence(actor, incident, wearer=wearer, file=file, **fields)
+    )
+    return evidence_out(item)
+
+
+@router.post("/{int:pk}/log/upload", summary="Add a log entry with attachments (multipart)")
+def add_log_with_files(
+    request: HttpRequest, pk: int, text: Form[str], files: File[list[UploadedFile]]
+) -> dict[str, Any]:
+    return _on(
+        request,
+        pk,
+        "incidents.on_scene",
+        lambda a, i: actions_scene.add_log_entry(a, i, text, files),
+    )
 
 
 @router.get("/evidence/{int:pk}", summary="One evidence item with its chain of custody")
