@@ -157,3 +157,10 @@ def test_evidence_and_log_files_through_the_api(demo, settings, tmp_path):
     ).json()
     assert body["log"][-1]["text"] == "照片两张"
     assert incident.log.get(text="照片两张").attachments.count() == 2
+
+
+def test_openapi_lists_the_incident_routes(demo):
+    head = client_for(member_of(demo, Role.HEAD))
+    paths = head.get("/api/openapi.json").json()["paths"]
+    assert "/api/incidents/{pk}/activate" in paths
+    assert "/api/incidents/{pk}/evidence/upload" in paths
