@@ -56,7 +56,11 @@ def board(township: Township, now: datetime | None = None) -> list[BoardRow]:
     versions, running deadlines, task-force counts, and the last
     ``BOARD_LOG_ENTRIES`` log entries of each (a window function).
     """
-    incidents = list(Incident.objects.filter(township=township, status__in=OPEN_STATUSES))
+    incidents = list(
+        Incident.objects.filter(township=township, status__in=OPEN_STATUSES).select_related(
+            "activated_by"
+        )
+    )
     if not incidents:
         return []
     # One PlanVersion object per version, so each plan is parsed once, not once per incident.
@@ -66,12 +70,16 @@ def board(township: Township, now: datetime | None = None) -> list[BoardRow]:
     rows = {i.pk: BoardRow(i) for i in incidents}
     ids = list(rows)
     ct = ContentType.objects.get_for_model(Incident)
-    for d in Deadline.objects.filter(
-        township=township,
-        content_type=ct,
-        state__in=[DeadlineState.OPEN, DeadlineState.BREACHED],
-        object_id__in=[str(i) for i in ids],
-    ).order_by("due_at"):
+    for d in (
+        Deadline.objects.filter(
+            township=township,
+            content_type=ct,
+            state__in=[DeadlineState.OPEN, DeadlineState.BREACHED],
+            object_id__in=[str(i) for i in ids],
+        )
+        .only("object_id", "rule", "label", "state", "due_at")
+        .order_by("due_at")
+    ):
         rows[int(d.object_id)].deadlines.append(d)
     counts = (
         TaskForceMember.objects.filter(task_force__incident_id__in=ids)
@@ -95,6 +103,7 @@ def board(township: Township, now: datetime | None = None) -> list[BoardRow]:
             )
         )
         .filter(rank__lte=BOARD_LOG_ENTRIES)
+        .only("incident_id", "at", "text")
         .order_by("incident_id", "rank")
     )
     for entry in latest:
