@@ -58,9 +58,6 @@ def test_check_in_at_375px(demo, live_server, browser, tmp_path):
         viewport={"width": 375, "height": 812},
         device_scale_factor=2,
         is_mobile=True,
-        # One request per connection: the live server's request threads end (and close their
-        # database connections) as soon as each page is served.
-        extra_http_headers={"Connection": "close"},
         has_touch=True,
     )
     context.add_cookies(
