@@ -21,6 +21,8 @@ compile_messages()
 def _fast_hashing(settings):
     # Argon2 is the product's hasher (tested in test_settings); tests log in many times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests travel hours in time within one session; the idle timeout has its own tests.
+    settings.YINGJI_IDLE_TIMEOUT_MIN = 60 * 24 * 365
 
 
 @pytest.fixture(autouse=True)

@@ -170,6 +170,13 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Uploaded files (on-scene attachments, evidence): kept under the var dir, never
+# served as static files; pages hand them out through permission-checked views.
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/files/"  # no route serves this prefix; see incidents.views.download
+# Largest accepted upload (bytes); body-camera exports can be large.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Serve straight from the apps' static folders: no collectstatic step to forget.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp import match_token
 
+from yingji.incidents.queries import open_count as incidents_open
 from yingji.orgs import actions as org_actions
 from yingji.orgs import queries as org_queries
 from yingji.orgs.access import Actor
@@ -40,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "overview": plan_overview(version.plan) if version else None,
             "on_duty": org_queries.on_duty(township),
             "seats": org_queries.leading_group(township),
+            "incidents_open": incidents_open(township),
         },
     )
 

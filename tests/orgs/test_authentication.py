@@ -73,7 +73,8 @@ def test_staff_cannot_unlock(demo, staff):
     assert other.post(reverse("orgs:member_unlock", args=[staff.pk])).status_code == 403
 
 
-def test_idle_session_is_logged_out_but_polling_does_not_keep_it_alive(demo, staff):
+def test_idle_session_is_logged_out_but_polling_does_not_keep_it_alive(demo, staff, settings):
+    settings.YINGJI_IDLE_TIMEOUT_MIN = 30
     client = Client()
     with time_machine.travel(time.time(), tick=False) as clock:
         login(client, "demo_peace_staff", "Right-pass-2026")
@@ -85,7 +86,8 @@ def test_idle_session_is_logged_out_but_polling_does_not_keep_it_alive(demo, sta
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
-def test_activity_keeps_the_session(demo, staff):
+def test_activity_keeps_the_session(demo, staff, settings):
+    settings.YINGJI_IDLE_TIMEOUT_MIN = 30
     client = Client()
     with time_machine.travel(time.time(), tick=False) as clock:
         login(client, "demo_peace_staff", "Right-pass-2026")

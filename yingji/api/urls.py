@@ -13,6 +13,13 @@ from yingji.orgs.access import Actor
 api = NinjaAPI(title="Yingji API", version="1", urls_namespace="api", auth=django_auth)
 
 
+def _routers() -> None:
+    # Each app's router, mounted under its name (imported here to keep the import order simple).
+    from yingji.incidents.api import router as incidents
+
+    api.add_router("/incidents", incidents)
+
+
 @api.get("/plan", summary="The plan in force for the caller's township")
 def plan_in_force(request: HttpRequest) -> dict[str, Any]:
     """Return ``{code, version, title, plan}`` of the caller's township plan in force."""
@@ -27,3 +34,6 @@ def plan_in_force(request: HttpRequest) -> dict[str, Any]:
         "title": version.title,
         "plan": version.data,
     }
+
+
+_routers()

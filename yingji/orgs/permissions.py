@@ -10,6 +10,8 @@ from .choices import Role
 
 STAFF = frozenset(Role) - {Role.AUDITOR}
 EVERYONE = frozenset(Role)
+#: who works on scene: every staff role except the system administrator
+ON_SCENE = STAFF - {Role.ADMIN}
 
 #: permission name → the roles that hold it
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -33,6 +35,26 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # --- incidents (incidents) ---
     # Register an incident received (plan §六(二)).
     "incidents.receive": frozenset(
+        {Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD, Role.HEAD, Role.DEPUTY}
+    ),
+    # Read incidents, the board, the on-scene log, evidence and their files.
+    "incidents.view": EVERYONE,
+    # Verify an incident (true / not true) and send the verified report (plan §六(二)).
+    "incidents.verify": frozenset({Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD}),
+    # Activate the plan (plan §六(三)); the action also requires the head's seat or acting head.
+    "incidents.activate": frozenset({Role.HEAD, Role.DEPUTY}),
+    # Form the task force and add members (plan §六(四)); record check-ins for others.
+    "incidents.form_task_force": frozenset({Role.HEAD, Role.DEPUTY, Role.PEACE_OFFICE_HEAD}),
+    # Check in as dispatched / arrived (a task-force member, for themselves).
+    "incidents.check_in": ON_SCENE,
+    # On scene: tick the checklist, write the log, situation reports, evidence, parties, demands.
+    "incidents.on_scene": ON_SCENE,
+    # Turn a demand into a petition case or record it withdrawn (plan §七(一)).
+    "incidents.settle_demand": frozenset({Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD}),
+    # Close the scene (move to aftermath) and close the incident (plan §七).
+    "incidents.close": frozenset({Role.HEAD, Role.DEPUTY, Role.PEACE_OFFICE_HEAD}),
+    # File the summary report (plan §七(三)).
+    "incidents.summary": frozenset(
         {Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD, Role.HEAD, Role.DEPUTY}
     ),
     #
