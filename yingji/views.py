@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from yingji.orgs import actions as org_actions
 from yingji.orgs import queries as org_queries
 from yingji.orgs.access import Actor
+from yingji.petitions.queries import due_count as petitions_due_count
 from yingji.plans.queries import plan_overview
 
 
@@ -35,6 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "overview": plan_overview(version.plan) if version else None,
             "on_duty": org_queries.on_duty(township),
             "seats": org_queries.leading_group(township),
+            "petitions_due": petitions_due_count(township),
         },
     )
 

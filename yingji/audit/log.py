@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 
-from .models import AuditEvent
+from .models import AuditEvent, PersonalDataAccess
 
 if TYPE_CHECKING:
     from yingji.orgs.access import Actor
@@ -42,5 +42,35 @@ def record(
         object_id=str(obj.pk) if obj is not None else "",
         before=before,
         after=after,
+        source_ip=actor.source_ip,
+    )
+
+
+def record_pii_read(
+    actor: Actor,
+    obj: models.Model,
+    *,
+    fields: list[str],
+    purpose: str,
+    township: Any = None,
+    label: str = "",
+) -> PersonalDataAccess:
+    """Log that ``actor`` read the personal ``fields`` of ``obj`` for ``purpose`` (DESIGN.md §6).
+
+    Runs inside or outside a transaction (reads happen on pages too); the
+    row commits on its own when there is none. ``label`` is a human label of
+    the record (e.g. the case number), never the personal data itself.
+    """
+    if township is None:
+        township = getattr(obj, "township", None)
+    return PersonalDataAccess.objects.create(
+        actor=actor.user,
+        actor_label=actor.label,
+        township=township,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_label=label[:80],
+        fields=list(fields),
+        purpose=purpose,
         source_ip=actor.source_ip,
     )
