@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from yingji.deadlines.queries import deadlines_of
 from yingji.orgs.access import Actor, require
@@ -65,10 +65,10 @@ class Errors(Schema):
     errors: dict[str, list[str]]
 
 
-def _errors(exc: ValidationError) -> tuple[int, dict[str, Any]]:
+def _errors(exc: ValidationError) -> Status:
     if hasattr(exc, "error_dict"):
-        return 422, {"errors": exc.message_dict}
-    return 422, {"errors": {"__all__": exc.messages}}
+        return Status(422, {"errors": exc.message_dict})
+    return Status(422, {"errors": {"__all__": exc.messages}})
 
 
 def _out(case: PetitionCase) -> dict[str, Any]:
@@ -150,7 +150,7 @@ def receive(request: HttpRequest, data: CaseIn) -> Any:
         case = actions.receive_case(actor, township, **kwargs)
     except ValidationError as exc:
         return _errors(exc)
-    return 201, {**_out(case), "query_code": case.query_code}  # type: ignore[attr-defined]
+    return Status(201, {**_out(case), "query_code": case.query_code})  # type: ignore[attr-defined]
 
 
 @router.post("/cases/{pk}/accept", response={200: dict, 422: Errors}, summary="Accept (Art. 22)")
@@ -162,7 +162,7 @@ def accept(request: HttpRequest, pk: int) -> Any:
         actions.accept_case(actor, case)
     except ValidationError as exc:
         return _errors(exc)
-    return 200, _out(case)
+    return Status(200, _out(case))
 
 
 @router.post(
@@ -192,7 +192,7 @@ def five_ones(request: HttpRequest, pk: int, data: FiveOnesIn) -> Any:
         )
     except ValidationError as exc:
         return _errors(exc)
-    return 200, _out(case)
+    return Status(200, _out(case))
 
 
 @router.post(
@@ -206,4 +206,4 @@ def start(request: HttpRequest, pk: int) -> Any:
         actions.start_resolution(actor, case)
     except ValidationError as exc:
         return _errors(exc)
-    return 200, _out(case)
+    return Status(200, _out(case))

@@ -199,7 +199,7 @@ def case_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         raise Http404
     kwargs: dict[str, Any] = {"township": case.township} if step.township_form else {}
     initial = {"document": request.GET.get("document")} if name == "deliver" else None
-    form = step.form(request.POST or None, initial=initial, **kwargs)
+    form = step.form(request.POST if request.method == "POST" else None, initial=initial, **kwargs)
     if request.method == "POST":
         result = _apply(form, lambda d: step.do(actor, case, dict(d)) or True)
         if result is not None:
