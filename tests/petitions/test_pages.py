@@ -59,9 +59,9 @@ def test_the_case_page_shows_the_whole_history(demo, staff, peace_head):
     actions.set_five_ones(peace_head, case, **five_ones(demo))
     page = client_for(staff.member).get(f"/petitions/{case.pk}/").content.decode()
     for text in (
-        "petitions.receive",
-        "petitions.accept",
-        "petitions.five_ones",
+        "已接报",
+        "受理",
+        "明确“五个一”",
         "受理告知书",
         "《信访工作条例》第二十二条",
         "李卫东",

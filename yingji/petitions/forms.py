@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yingji.orgs.choices import Role
 from yingji.orgs.models import Member, Township, Unit
 
 from .choices import (
@@ -122,8 +123,10 @@ class FiveOnesForm(forms.Form):
     def __init__(self, *args: Any, township: Township, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["handling_unit"].queryset = Unit.objects.filter(township=township, active=True)  # type: ignore[attr-defined]
-        people = Member.objects.filter(township=township, active=True)
-        self.fields["lead_official"].queryset = people  # type: ignore[attr-defined]
+        people = Member.objects.filter(township=township, active=True).exclude(role=Role.AUDITOR)
+        # The lead official (包案领导) is a leader: a seat in the leading group.
+        leaders = people.filter(seats__isnull=False).distinct()
+        self.fields["lead_official"].queryset = leaders  # type: ignore[attr-defined]
         self.fields["responsible_person"].queryset = people  # type: ignore[attr-defined]
 
 
