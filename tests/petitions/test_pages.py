@@ -183,7 +183,46 @@ def test_the_api_receives_accepts_and_gates_resolution(demo, staff, peace_head):
     assert AuditEvent.objects.filter(action="petitions.start_resolution").count() == 1
 
 
-def test_the_auditor_reads_but_does_not_register(demo):
+def test_the_auditor_reads_but_does_not_register_nor_see_details(demo, staff):
+    case = receive(demo, staff, datetime(2026, 3, 1, 9, 0, tzinfo=SH))
     auditor = client_for(member_of(demo, Role.AUDITOR))
-    assert auditor.get("/petitions/").status_code == 403
+    assert case.number in auditor.get("/petitions/?view=all").content.decode()
+    page = auditor.get(f"/petitions/{case.pk}/?show=parties").content.decode()
+    assert case.summary in page and NAME not in page and "只有承办人员" in page
     assert auditor.get("/petitions/new/").status_code == 403
+    assert auditor.post(f"/petitions/{case.pk}/accept/").status_code == 403
+    case.refresh_from_db()
+    assert case.status == "received"
+
+
+def test_the_api_runs_every_step_of_the_page(demo, staff, peace_head, head):
+    case = receive(demo, staff, datetime(2026, 3, 1, 9, 0, tzinfo=SH))
+    client, boss = client_for(staff.member), client_for(head.member)
+
+    def run(who, name, **data):
+        return who.post(
+            f"/api/petitions/cases/{case.pk}/steps/{name}", data, content_type="application/json"
+        )
+
+    assert run(client, "accept").json()["status"] == "accepted"
+    f = five_ones(demo)
+    assert run(client, "five_ones").status_code == 403  # only leaders name them
+    named = run(
+        client_for(peace_head.member),
+        "five_ones",
+        handling_unit=f["handling_unit"].pk,
+        lead_official=f["lead_official"].pk,
+        responsible_person=f["responsible_person"].pk,
+        measures="走访",
+        resolution_plan="重测",
+    )
+    assert named.json()["lead_official"] == "李卫东", named.content
+    assert run(client, "start").json()["status"] == "in_resolution"
+    bad = run(client, "extension", days=45, reason="")
+    assert bad.status_code == 422 and set(bad.json()["errors"]) == {"days", "reason"}
+    run(client, "extension", days=15, reason="等待测绘")
+    assert run(boss, "decide_extension", approve="1").status_code == 200
+    case.refresh_from_db()
+    assert case.extension_state == "approved"
+    wrong = run(client, "nonsense")
+    assert wrong.status_code == 404

@@ -6,11 +6,12 @@ Endpoints call the same actions as the pages. Bad input answers 422 with
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
 from yingji.deadlines.queries import deadlines_of
@@ -20,6 +21,7 @@ from yingji.orgs.models import Member, Unit
 from . import actions, queries
 from .access import get_case, party_details
 from .models import PetitionCase
+from .steps import STEPS
 
 router = Router(tags=["petitions"])
 
@@ -206,4 +208,36 @@ def start(request: HttpRequest, pk: int) -> Any:
         actions.start_resolution(actor, case)
     except ValidationError as exc:
         return _errors(exc)
+    return Status(200, _out(case))
+
+
+@router.post(
+    "/cases/{pk}/steps/{name}",
+    response={200: dict, 422: Errors},
+    summary="Any step of the case page: accept, decline, transfer, object, five_ones, start, "
+    "extension, decide_extension, reply, deliver, review, review_opinion, re_review, "
+    "re_review_opinion, link",
+)
+def step(request: HttpRequest, pk: int, name: str) -> Any:
+    """Run one step with the fields of its page form (ids for units, members, cases, documents; ISO times)."""
+    actor = Actor.from_request(request)
+    case = get_case(actor, pk)
+    chosen = STEPS.get(name)
+    if chosen is None:
+        raise Http404
+    kwargs: dict[str, Any] = {"township": case.township} if chosen.township_form else {}
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        return Status(422, {"errors": {"__all__": ["expected a JSON object"]}})
+    form = chosen.form({k: "" if v is None else v for k, v in data.items()}, **kwargs)
+    if not form.is_valid():
+        return Status(422, {"errors": {k: [str(m) for m in v] for k, v in form.errors.items()}})
+    try:
+        chosen.do(actor, case, dict(form.cleaned_data))
+    except ValidationError as exc:
+        return _errors(exc)
+    case.refresh_from_db()
     return Status(200, _out(case))
