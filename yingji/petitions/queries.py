@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BigIntegerField, Count, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,12 +32,13 @@ def _case_deadlines(township: Township) -> QuerySet[Deadline]:
     )
 
 
-def _ids(rows: QuerySet[Deadline]) -> set[int]:
-    return {int(pk) for pk in rows.values_list("object_id", flat=True)}
+def _ids(rows: QuerySet[Deadline]) -> QuerySet[Any, Any]:
+    """The case ids of ``rows`` as a subquery (``object_id`` is text; cast after the filter)."""
+    return rows.annotate(case_id=Cast("object_id", BigIntegerField())).values("case_id")
 
 
-def due_soon_ids(township: Township, now: datetime | None = None) -> set[int]:
-    """Return the ids of cases with a running deadline due within ``DUE_SOON_DAYS`` days of ``now``."""
+def due_soon_ids(township: Township, now: datetime | None = None) -> QuerySet[Any, Any]:
+    """Return (as a subquery) the ids of cases with a running deadline due within ``DUE_SOON_DAYS`` days."""
     now = now or timezone.now()
     return _ids(
         _case_deadlines(township).filter(
@@ -45,8 +47,8 @@ def due_soon_ids(township: Township, now: datetime | None = None) -> set[int]:
     )
 
 
-def breached_ids(township: Township, now: datetime | None = None) -> set[int]:
-    """Return the ids of cases with a running deadline past its due time (breached, not yet kept)."""
+def breached_ids(township: Township, now: datetime | None = None) -> QuerySet[Any, Any]:
+    """Return (as a subquery) the ids of cases with a running deadline past its due time."""
     now = now or timezone.now()
     return _ids(
         _case_deadlines(township).filter(
@@ -57,7 +59,9 @@ def breached_ids(township: Township, now: datetime | None = None) -> set[int]:
 
 def due_count(township: Township, now: datetime | None = None) -> int:
     """Return how many cases of ``township`` have a deadline due soon or passed (home page count)."""
-    return len(due_soon_ids(township, now))
+    return PetitionCase.objects.filter(
+        township=township, pk__in=due_soon_ids(township, now)
+    ).count()
 
 
 VIEWS = ("all", "mine", "due", "breached")
