@@ -110,3 +110,12 @@ def test_another_township_sees_nothing(demo, other, staff):
     assert outsider.get(f"/petitions/{case.pk}/").status_code == 404
     assert outsider.get(f"/api/petitions/cases/{case.pk}").status_code == 404
     assert case.number not in outsider.get("/petitions/?view=all").content.decode()
+
+
+def test_a_malformed_key_fails_the_system_check(settings):
+    from yingji.petitions.crypto import check_key
+
+    assert check_key() == []
+    settings.YINGJI_PII_KEY = "not-a-key"
+    [error] = check_key()
+    assert error.id == "yingji.E601"

@@ -8,3 +8,11 @@ class PetitionsConfig(AppConfig):
     name = "yingji.petitions"
     label = "petitions"
     verbose_name = _("Petition cases")
+
+    def ready(self) -> None:
+        """Register the check of the personal-data key."""
+        from django.core import checks
+
+        from .crypto import check_key
+
+        checks.register(check_key, "security")

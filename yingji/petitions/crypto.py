@@ -12,6 +12,7 @@ from functools import cache
 
 from cryptography.fernet import Fernet
 from django.conf import settings
+from django.core.checks import Error
 
 
 @cache
@@ -31,3 +32,19 @@ def decrypt(token: str) -> str:
     if not token:
         return ""
     return _fernet(settings.YINGJI_PII_KEY).decrypt(token.encode()).decode()
+
+
+def check_key(app_configs: object = None, **kwargs: object) -> list[Error]:
+    """System check: ``YINGJI_PII_KEY`` must be a Fernet key (urlsafe base64 of 32 bytes)."""
+    try:
+        _fernet(settings.YINGJI_PII_KEY)
+    except (ValueError, TypeError, AttributeError):
+        return [
+            Error(
+                "YINGJI_PII_KEY is not a valid Fernet key",
+                hint="Generate one with: python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'",
+                id="yingji.E601",
+            )
+        ]
+    return []

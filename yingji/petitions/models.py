@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -198,7 +200,7 @@ class Document(models.Model):
         return f"{self.case} {self.get_kind_display()}"
 
     @property
-    def delivered_at(self):  # noqa: ANN201 - datetime | None
+    def delivered_at(self) -> datetime | None:
         """When the petitioner received it (the first delivery recorded), or None."""
         first = self.deliveries.order_by("delivered_at").first()
         return first.delivered_at if first else None

@@ -21,7 +21,7 @@ from yingji.orgs.views import _apply
 from . import actions, queries
 from . import forms as f
 from .access import get_case, is_handler, party_details
-from .models import Document
+from .models import Document, PetitionCase
 from .steps import STEPS
 
 
@@ -114,11 +114,24 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": [
                 (name, step.title)
                 for name, step in STEPS.items()
-                if case.status in step.statuses and can(actor, step.permission)
+                if case.status in step.statuses
+                and can(actor, step.permission)
+                and _offered(name, case)
             ],
             "related": case.related.all(),
         },
     )
+
+
+def _offered(name: str, case: PetitionCase) -> bool:
+    """Hide steps that cannot apply now: the extension once asked, its decision unless asked."""
+    if name == "extension":
+        return not case.extension_state
+    if name == "decide_extension":
+        return case.extension_state == "requested"
+    if name == "object":
+        return case.channel in ("transfer", "assignment")
+    return True
 
 
 @login_required
