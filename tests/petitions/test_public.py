@@ -29,7 +29,7 @@ def test_the_right_code_shows_the_case_without_names_or_phones(demo, staff, peac
     assert response.status_code == 200
     assert case.number in page and "东岭村" in page  # the responsible unit, by name
     assert "已书面答复" in page and "处理意见书" in page and REPLY["decision"] in page
-    assert "受理告知" in page and "2026年3月18日 00:00" in page and "按时" in page
+    assert "受理告知" in page and "2026年3月17日 24:00" in page and "按时" in page
     for secret in (NAME, PHONE, "东岭村3组"):
         assert secret not in page
     for staff_name in Member.objects.filter(township=demo).values_list("name", flat=True):
@@ -99,3 +99,17 @@ def test_a_new_code_replaces_the_old_one(demo, staff):
 def test_the_page_needs_no_login(db):
     response = Client().get("/q/")
     assert response.status_code == 200 and "信访事项查询" in response.content.decode()
+
+
+def test_day_limits_read_as_24_00_of_the_last_day():
+    from yingji.petitions.templatetags.petition_tags import due_time
+
+    assert due_time(datetime(2026, 3, 18, 0, 0, tzinfo=SH)) == "2026年3月17日 24:00"
+    assert due_time(datetime(2026, 3, 18, 9, 5, tzinfo=SH)) == "2026年3月18日 09:05"
+    assert due_time(None) == ""
+
+
+def test_the_objection_between_levels_is_not_shown_to_the_petitioner(demo, staff):
+    case = receive(demo, staff, datetime(2026, 3, 5, 10, 0, tzinfo=SH), channel="assignment")
+    page = look(Client(), case.number, case.query_code).content.decode()
+    assert "受理告知" in page and "职责异议" not in page

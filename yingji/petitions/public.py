@@ -22,6 +22,7 @@ from yingji.orgs.access import Actor
 
 from . import actions
 from .access import code_matches
+from .actions import OBJECTION_RULE
 from .actions.replies import RATEABLE
 from .choices import DocumentKind
 from .forms import LookupForm, RatingForm
@@ -109,7 +110,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if case is not None:
         context.update(
             {
-                "deadlines": deadlines_of(case),
+                # The Art. 23 objection is between the township and the higher level.
+                "deadlines": deadlines_of(case).exclude(rule=OBJECTION_RULE),
                 "documents": case.documents.filter(kind__in=PUBLIC_DOCUMENTS).prefetch_related(
                     "deliveries"
                 ),
