@@ -5,7 +5,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
 
@@ -119,3 +119,13 @@ def test_a_malformed_key_fails_the_system_check(settings):
     settings.YINGJI_PII_KEY = "not-a-key"
     [error] = check_key()
     assert error.id == "yingji.E601"
+
+
+@pytest.mark.django_db
+def test_the_summary_and_content_carry_no_petitioner_details(demo, staff):
+    with pytest.raises(ValidationError) as err:
+        receive(demo, staff, datetime(2026, 3, 1, 9, 0, tzinfo=SH), summary=f"{NAME}反映宅基地纠纷")
+    assert set(err.value.message_dict) == {"summary"}
+    with pytest.raises(ValidationError) as err:
+        receive(demo, staff, datetime(2026, 3, 1, 9, 0, tzinfo=SH), content=f"联系电话{PHONE}")
+    assert set(err.value.message_dict) == {"content"}

@@ -113,3 +113,16 @@ def test_the_objection_between_levels_is_not_shown_to_the_petitioner(demo, staff
     case = receive(demo, staff, datetime(2026, 3, 5, 10, 0, tzinfo=SH), channel="assignment")
     page = look(Client(), case.number, case.query_code).content.decode()
     assert "受理告知" in page and "职责异议" not in page
+
+
+def test_the_petitioner_sees_until_when_a_review_may_be_asked(demo, staff, peace_head):
+    case = in_resolution(demo, staff, peace_head, datetime(2026, 3, 2, 10, 0, tzinfo=SH))
+    with time_machine.travel(datetime(2026, 4, 10, 16, 0, tzinfo=SH), tick=False):
+        reply = actions.issue_reply(
+            staff, case, **REPLY, at=datetime(2026, 4, 10, 14, 0, tzinfo=SH)
+        )
+        actions.record_delivery(
+            staff, reply, method="sms", delivered_at=datetime(2026, 4, 10, 15, 0, tzinfo=SH)
+        )
+    page = look(Client(), case.number, case.query_code).content.decode()
+    assert "可请求复查至" in page and "2026年5月10日 24:00" in page

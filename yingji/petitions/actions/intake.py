@@ -67,6 +67,26 @@ def _check_parties(parties: Sequence[Mapping[str, str]], is_group: bool) -> None
             raise ValidationError({"parties": _("Each petitioner needs a name to reply to.")})
 
 
+def _check_no_details_in_clear(
+    parties: Sequence[Mapping[str, str]], summary: str, content: str
+) -> None:
+    """Petitioners' details live only in the encrypted party fields, never in the clear-text summary or content."""
+    errors = {}
+    for field, text in (("summary", summary), ("content", content)):
+        for party in parties:
+            found = [
+                v.strip()
+                for v in (party.get("name"), party.get("phone"), party.get("address"))
+                if v and len(v.strip()) >= 2 and v.strip() in text
+            ]
+            if found:
+                errors[field] = _(
+                    "Do not write the petitioner's name, phone or address here; they are kept encrypted in the petitioner fields."
+                )
+    if errors:
+        raise ValidationError(errors)
+
+
 def receive_case(
     actor: Actor,
     township: Township,
@@ -105,6 +125,7 @@ def receive_case(
     at = _now(received_at)
     people = [dict(p) for p in parties]
     _check_parties(people, is_group)
+    _check_no_details_in_clear(people, summary, content)
     if same_matter_as is not None:
         if same_matter_as.township_id != township.pk:
             raise ValidationError({"same_matter_as": _("Unknown case.")})
