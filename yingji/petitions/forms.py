@@ -27,13 +27,22 @@ class ReceiveForm(forms.Form):
     """Register a case (``actions.receive_case``); up to five parties in rows name_i / phone_i / address_i."""
 
     channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
-    category = forms.ChoiceField(label=_("category"), choices=Category.choices)
+    category = forms.ChoiceField(
+        label=_("category"), choices=Category.choices, initial=Category.COMPLAINT
+    )
     complaint_route = forms.ChoiceField(
         label=_("route"), choices=[("", "—"), *ComplaintRoute.choices], required=False
     )
     summary = forms.CharField(label=_("summary"), max_length=300)
-    content = forms.CharField(label=_("content"), widget=forms.Textarea, required=False)
-    received_at = forms.DateTimeField(label=_("received at"), required=False, widget=_DT)
+    content = forms.CharField(
+        label=_("content"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=_("The matter itself, without the petitioner's name, phone or address."),
+    )
+    received_at = forms.DateTimeField(
+        label=_("received at"), required=False, widget=_DT, help_text=_("Empty means now.")
+    )
     is_group = forms.BooleanField(label=_("group petition"), required=False)
     headcount = forms.IntegerField(label=_("headcount"), min_value=1, required=False)
     higher_level_body = forms.CharField(
@@ -52,7 +61,14 @@ class ReceiveForm(forms.Form):
         self.fields["same_matter_as"].queryset = PetitionCase.objects.filter(township=township)  # type: ignore[attr-defined]
         for i in range(1, MAX_REPRESENTATIVES + 1):
             self.fields[f"name_{i}"] = forms.CharField(
-                label=_("Petitioner %(i)d: name") % {"i": i}, max_length=50, required=False
+                label=_("Petitioner %(i)d: name") % {"i": i},
+                max_length=50,
+                required=False,
+                help_text=_(
+                    "Only what is needed to reply. A group names at most five representatives (Art. 20)."
+                )
+                if i == 1
+                else "",
             )
             self.fields[f"phone_{i}"] = forms.CharField(
                 label=_("Petitioner %(i)d: phone") % {"i": i}, max_length=40, required=False
