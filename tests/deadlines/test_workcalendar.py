@@ -60,3 +60,17 @@ def test_known_years_include_the_library_and_the_table(_own_table):
     _own_table.write_text("2030-01-01: holiday\n")
     years = workcalendar.known_years()
     assert 2026 in years and 2030 in years
+
+
+def test_a_missing_year_is_warned_from_december(_own_table):
+    import time_machine
+
+    from yingji.petitions.apps import check_work_calendar
+
+    assert workcalendar.missing_years(date(2026, 11, 29)) == []
+    assert workcalendar.missing_years(date(2026, 12, 1)) == [2027]
+    with time_machine.travel(datetime(2026, 12, 2, 9, 0, tzinfo=SH), tick=False):
+        [warning] = check_work_calendar()
+    assert warning.id == "yingji.W602" and "2027" in warning.msg
+    _own_table.write_text("2027-01-01: holiday\n")
+    assert workcalendar.missing_years(date(2026, 12, 1)) == []

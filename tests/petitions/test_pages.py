@@ -226,3 +226,14 @@ def test_the_api_runs_every_step_of_the_page(demo, staff, peace_head, head):
     assert case.extension_state == "approved"
     wrong = run(client, "nonsense")
     assert wrong.status_code == 404
+
+
+def test_the_openapi_schema_lists_the_petition_endpoints(demo, staff):
+    schema = client_for(staff.member).get("/api/openapi.json").json()
+    paths = set(schema["paths"])
+    assert {
+        "/api/petitions/cases",
+        "/api/petitions/cases/{pk}",
+        "/api/petitions/cases/{pk}/parties",
+        "/api/petitions/cases/{pk}/steps/{name}",
+    } <= paths

@@ -95,3 +95,14 @@ def known_years() -> list[int]:
     years = {d.year for d in chinese_calendar.constants.holidays}
     years |= {d.year for d in local_table()}
     return sorted(years)
+
+
+def missing_years(today: date) -> list[int]:
+    """Return the years that should be known by ``today`` but are not: this year, and next year from 1 December.
+
+    The State Council usually publishes next year's holidays in November; until
+    the library or the local table has it, working days count Monday–Friday.
+    """
+    wanted = [today.year] + ([today.year + 1] if today.month == 12 else [])
+    known = set(known_years())
+    return [year for year in wanted if year not in known]
