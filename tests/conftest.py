@@ -23,6 +23,7 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests travel hours in time within one session; the idle timeout has its own tests.
     settings.YINGJI_IDLE_TIMEOUT_MIN = 60 * 24 * 365
+    settings.SESSION_COOKIE_AGE = 3600 * 24 * 365
 
 
 @pytest.fixture(autouse=True)

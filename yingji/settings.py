@@ -7,6 +7,9 @@ Everything a deployment changes comes from the environment:
 - ``YINGJI_VAR_DIR``: where data lives (default ``var/`` in the repository).
 - ``YINGJI_SECRET_KEY``: the secret key; without it one is generated once and
   kept in ``var/secret_key``.
+- ``YINGJI_PII_KEY``: the Fernet key that encrypts petitioners' details at rest;
+  without it one is generated once and kept in ``var/pii_key`` (mode 0600).
+  Losing it loses those details: back it up apart from the database.
 - ``YINGJI_DEBUG`` ("1" to enable), ``YINGJI_ALLOWED_HOSTS`` (comma-separated).
 """
 
@@ -39,6 +42,28 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _pii_key() -> str:
+    """Return the Fernet key for petitioners' details: environment, else ``var/pii_key`` (made once)."""
+    if os.environ.get("YINGJI_PII_KEY"):
+        return os.environ["YINGJI_PII_KEY"]
+    path = VAR_DIR / "pii_key"
+    if not path.exists():
+        import base64
+
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+    return path.read_text().strip()
+
+
+#: Fernet key (urlsafe base64 of 32 bytes) for petitioners' details at rest (DESIGN.md §6).
+YINGJI_PII_KEY = _pii_key()
+#: Where the township's corrections to the official working-day calendar live (YAML).
+YINGJI_WORK_CALENDAR = Path(
+    os.environ.get("YINGJI_WORK_CALENDAR", VAR_DIR / "work_calendar.yaml")
+).resolve()
 DEBUG = os.environ.get("YINGJI_DEBUG") == "1"
 ALLOWED_HOSTS = [
     h.strip()

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from . import views
 from .api.urls import api
+from .petitions import public as petitions_public
 
 # The Django admin is for superusers only; staff work through Yingji's own pages.
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser  # type: ignore[method-assign]
@@ -24,6 +25,8 @@ urlpatterns = [
     path("warnings/", include("yingji.earlywarning.urls")),
     path("incidents/", include("yingji.incidents.urls")),
     path("petitions/", include("yingji.petitions.urls")),
+    # The petitioner's public status page: no login, rate-limited (DESIGN.md §5).
+    path("q/", petitions_public.lookup, name="petition_lookup"),
     path("deadlines/", include("yingji.deadlines.urls")),
     path("notifications/", include("yingji.notify.urls")),
     path("reports/", include("yingji.reports.urls")),

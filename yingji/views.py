@@ -21,6 +21,7 @@ from yingji.orgs import actions as org_actions
 from yingji.orgs import queries as org_queries
 from yingji.orgs.access import Actor
 from yingji.orgs.twofactor import base32_secret, qr_svg
+from yingji.petitions.queries import due_count as petitions_due_count
 from yingji.plans.queries import plan_overview
 
 
@@ -42,6 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "on_duty": org_queries.on_duty(township),
             "seats": org_queries.leading_group(township),
             "incidents_open": incidents_open(township),
+            "petitions_due": petitions_due_count(township),
         },
     )
 

@@ -9,8 +9,10 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from yingji.orgs.access import Actor
+from yingji.petitions.api import router as petitions_router
 
 api = NinjaAPI(title="Yingji API", version="1", urls_namespace="api", auth=django_auth)
+api.add_router("/petitions", petitions_router)
 
 
 def _routers() -> None:

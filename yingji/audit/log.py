@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .chain import chain_algorithm, event_hash
-from .models import AuditChainHead, AuditEvent
+from .models import AuditChainHead, AuditEvent, PersonalDataAccess
 
 if TYPE_CHECKING:
     from yingji.orgs.access import Actor
@@ -60,3 +60,33 @@ def record(
     head.seq, head.hash = event.seq, event.hash
     head.save(update_fields=["seq", "hash"])
     return event
+
+
+def record_pii_read(
+    actor: Actor,
+    obj: models.Model,
+    *,
+    fields: list[str],
+    purpose: str,
+    township: Any = None,
+    label: str = "",
+) -> PersonalDataAccess:
+    """Log that ``actor`` read the personal ``fields`` of ``obj`` for ``purpose`` (DESIGN.md §6).
+
+    Runs inside or outside a transaction (reads happen on pages too); the
+    row commits on its own when there is none. ``label`` is a human label of
+    the record (e.g. the case number), never the personal data itself.
+    """
+    if township is None:
+        township = getattr(obj, "township", None)
+    return PersonalDataAccess.objects.create(
+        actor=actor.user,
+        actor_label=actor.label,
+        township=township,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_label=label[:80],
+        fields=list(fields),
+        purpose=purpose,
+        source_ip=actor.source_ip,
+    )

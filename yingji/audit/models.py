@@ -96,3 +96,37 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit chain head {self.seq}"
+
+
+class PersonalDataAccess(models.Model):
+    """One read of a petitioner's personal details (name, phone, address): who, when, which case, why.
+
+    Written by ``audit.log.record_pii_read`` every time the details are
+    decrypted for a person (page, API, document), so the auditor can see every
+    read (DESIGN.md §6). ``fields`` lists what was read; ``purpose`` says
+    where (``case_page``, ``api``, ``reply_document`` …). Rows are only ever added.
+    """
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(_("reader"), max_length=150)
+    township = models.ForeignKey(
+        "orgs.Township", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_type = models.CharField(_("object type"), max_length=80)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_label = models.CharField(_("record"), max_length=80, blank=True)
+    fields = models.JSONField(_("fields read"), default=list)
+    purpose = models.CharField(_("purpose"), max_length=80)
+    source_ip = models.GenericIPAddressField(_("source IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data access log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["township", "at"], name="pii_access_township_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.object_label}"

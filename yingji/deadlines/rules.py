@@ -35,18 +35,26 @@ def due_after_days(start: datetime, days: int) -> datetime:
 
 
 def due_after_working_days(start: datetime, days: int) -> datetime:
-    """Return 24:00 (Asia/Shanghai) of the ``days``-th working day (Mon–Fri) after ``start``'s local date.
+    """Return 24:00 (Asia/Shanghai) of the ``days``-th official working day after ``start``'s local date.
 
-    Public holidays and their make-up working days are not yet known to
-    Yingji; weekends alone are skipped.
+    Working days follow China's official calendar: public holidays are
+    skipped and adjusted working weekends (调休) count, from the
+    ``chinesecalendar`` library and the township's local table
+    (``deadlines.workcalendar``). Example: an assignment received Friday
+    2026-02-13, 5 working days → Saturday 02-14 (adjusted working day), then
+    the Spring Festival holiday 02-15…02-23 is skipped, 02-24…02-27 → due
+    2026-02-28 00:00 Shanghai. Used for the 5-working-day objection of
+    《信访工作条例》第二十三条. Raises ``ValueError`` for a naive ``start``.
     """
+    from .workcalendar import is_workday
+
     if start.tzinfo is None:
         raise ValueError("start must be timezone-aware")
     day = start.astimezone(SHANGHAI).date()
     counted = 0
     while counted < days:
         day += timedelta(days=1)
-        if day.weekday() < 5:
+        if is_workday(day):
             counted += 1
     return datetime.combine(day + timedelta(days=1), time(0, 0), SHANGHAI)
 

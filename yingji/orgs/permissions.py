@@ -61,6 +61,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # --- petition cases (petitions) ---
     # Register a petition case received (《信访工作条例》 Art. 17–22).
     "petitions.receive": frozenset({Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD}),
+    # See petition cases, never petitioners' details (lists filtered: a report case is hidden from the unit it accuses, Art. 30).
+    "petitions.view": EVERYONE,
+    # Decide acceptance, route a case on, object to a transfer, record review requests (Art. 22, 23, 35, 36).
+    "petitions.decide": frozenset(
+        {Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD, Role.HEAD, Role.DEPUTY}
+    ),
+    # Name the five-ones of a case (plan §七(一)).
+    "petitions.assign": frozenset({Role.PEACE_OFFICE_HEAD, Role.HEAD, Role.DEPUTY}),
+    # Work a case one handles: start resolution, ask for an extension, write replies and opinions, record deliveries.
+    "petitions.handle": STAFF,
+    # Approve or refuse the one extension (Art. 34: the head of the handling body).
+    "petitions.approve_extension": frozenset({Role.HEAD, Role.DEPUTY}),
     #
     # --- reports (reports) ---
     #

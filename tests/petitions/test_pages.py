@@ -1,0 +1,239 @@
+"""Staff pages and the API of petition cases."""
+
+from datetime import datetime
+
+import pytest
+import time_machine
+
+from tests.conftest import client_for, member_of
+from yingji.audit.models import AuditEvent
+from yingji.orgs.choices import Role
+from yingji.orgs.models import Member, Unit
+from yingji.petitions import actions
+from yingji.petitions.models import Party, PetitionCase
+
+from .conftest import NAME, SH, five_ones, receive
+
+pytestmark = pytest.mark.django_db
+
+
+def test_registering_shows_the_query_code_once(demo, staff):
+    client = client_for(staff.member)
+    with time_machine.travel(datetime(2026, 3, 1, 9, 0, tzinfo=SH), tick=False):
+        response = client.post(
+            "/petitions/new/",
+            {
+                "channel": "letter",
+                "category": "complaint",
+                "summary": "拖欠工程款",
+                "name_1": NAME,
+                "phone_1": "13900000000",
+            },
+        )
+    page = response.content.decode()
+    case = PetitionCase.objects.get()
+    assert case.number in page and "只显示这一次" in page
+    code = page.split('id="query-code">')[1].split("<")[0]
+    assert len(code) == 10
+    from yingji.petitions.access import code_matches
+
+    assert code_matches(case, code)
+    assert code not in client.get(f"/petitions/{case.pk}/").content.decode()
+    assert Party.objects.filter(case=case).count() == 1
+
+
+def test_a_rejected_form_keeps_what_was_typed(demo, staff):
+    client = client_for(staff.member)
+    people = {f"name_{i}": f"代表{i}" for i in range(1, 6)}
+    response = client.post(
+        "/petitions/new/", {"channel": "visit", "category": "report", "summary": "", **people}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "代表3" in page and "这个字段是必填项" in page
+    assert not PetitionCase.objects.exists()
+
+
+def test_the_case_page_shows_the_whole_history(demo, staff, peace_head):
+    case = receive(demo, staff, datetime(2026, 3, 1, 9, 0, tzinfo=SH))
+    actions.accept_case(staff, case, at=datetime(2026, 3, 2, 9, 0, tzinfo=SH))
+    actions.set_five_ones(peace_head, case, **five_ones(demo))
+    page = client_for(staff.member).get(f"/petitions/{case.pk}/").content.decode()
+    for text in (
+        "已接报",
+        "受理",
+        "明确“五个一”",
+        "受理告知书",
+        "《信访工作条例》第二十二条",
+        "李卫东",
+        "东岭村",
+    ):
+        assert text in page
+    assert "尚未送达" in page
+
+
+def test_the_start_step_lists_the_missing_fields_by_their_plan_names(demo, staff):
+    case = receive(demo, staff, datetime(2026, 3, 1, 9, 0, tzinfo=SH))
+    actions.accept_case(staff, case, at=datetime(2026, 3, 2, 9, 0, tzinfo=SH))
+    client = client_for(staff.member)
+    page = client.post(f"/petitions/{case.pk}/start/").content.decode()
+    for name in ("责任单位", "牵头领导", "责任人", "工作措施", "化解方案"):
+        assert f"启动化解前须明确{name}" in page
+    case.refresh_from_db()
+    assert case.status == "accepted"
+
+
+def test_the_delivery_step_records_a_delivery(demo, staff):
+    case = receive(demo, staff, datetime(2026, 3, 1, 9, 0, tzinfo=SH))
+    doc = actions.accept_case(staff, case, at=datetime(2026, 3, 2, 9, 0, tzinfo=SH))
+    client = client_for(staff.member)
+    with time_machine.travel(datetime(2026, 3, 3, 9, 0, tzinfo=SH), tick=False):
+        response = client.post(
+            f"/petitions/{case.pk}/deliver/",
+            {
+                "document": doc.pk,
+                "method": "post",
+                "delivered_at": "2026-03-03T08:30",
+                "note": "挂号信",
+            },
+        )
+    assert response.status_code == 302
+    delivery = doc.deliveries.get()
+    assert (delivery.method, delivery.delivered_at, delivery.note) == (
+        "post",
+        datetime(2026, 3, 3, 8, 30, tzinfo=SH),
+        "挂号信",
+    )
+
+
+def test_the_lists_mine_due_breached_by_unit_and_by_lead(demo, staff, peace_head):
+    old = receive(demo, staff, datetime(2026, 3, 1, 9, 0, tzinfo=SH), summary="旧事项")
+    new = receive(demo, staff, datetime(2026, 3, 14, 9, 0, tzinfo=SH), summary="新事项")
+    actions.set_five_ones(peace_head, old, **five_ones(demo))
+    deputy = client_for(Member.objects.get(township=demo, name="李卫东"))
+    with time_machine.travel(datetime(2026, 3, 16, 12, 0, tzinfo=SH), tick=False):
+        mine = deputy.get("/petitions/?view=mine").content.decode()
+        due = deputy.get("/petitions/?view=due").content.decode()
+        breached = deputy.get("/petitions/?view=breached").content.decode()
+    assert "旧事项" in mine and "新事项" not in mine
+    assert "旧事项" in due and "新事项" not in due  # old due 3/16 24:00; new 3/30
+    assert "旧事项" not in breached
+    with time_machine.travel(datetime(2026, 3, 17, 1, 0, tzinfo=SH), tick=False):
+        breached = deputy.get("/petitions/?view=breached").content.decode()
+        home = deputy.get("/").content.decode()
+    assert "旧事项" in breached and "新事项" not in breached
+    assert '<span class="n">1</span>' in home
+    unit = Unit.objects.get(township=demo, name="东岭村")
+    by_unit = deputy.get("/petitions/by/unit/").content.decode()
+    assert f"unit={unit.pk}" in by_unit and "尚未明确" in by_unit
+    assert "李卫东" in deputy.get("/petitions/by/lead/").content.decode()
+    assert "新事项" not in deputy.get(f"/petitions/?view=all&unit={unit.pk}").content.decode()
+    assert new.number in deputy.get("/petitions/?view=all").content.decode()
+
+
+def test_the_api_receives_accepts_and_gates_resolution(demo, staff, peace_head):
+    client = client_for(staff.member)
+    response = client.post(
+        "/api/petitions/cases",
+        {"channel": "phone", "summary": "噪音扰民", "parties": [{"name": NAME, "phone": "1"}]},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["number"] == "XF2026-0001" or body["number"].startswith("XF")
+    assert len(body["query_code"]) == 10 and NAME not in response.content.decode()
+    assert (
+        client.post(
+            "/api/petitions/cases",
+            {"channel": "phone", "summary": ""},
+            content_type="application/json",
+        ).status_code
+        == 422
+    )
+    pk = body["id"]
+    accepted = client.post(f"/api/petitions/cases/{pk}/accept").json()
+    assert accepted["status"] == "accepted"
+    assert {d["rule"] for d in accepted["deadlines"]} == {
+        actions.ACCEPTANCE_RULE,
+        actions.CONCLUDE_RULE,
+    }
+    refused = client.post(f"/api/petitions/cases/{pk}/start-resolution")
+    assert refused.status_code == 422 and set(refused.json()["errors"]) == set(
+        actions.FIVE_ONES_FIELDS.values()
+    )
+    head_client = client_for(peace_head.member)
+    f = five_ones(demo)
+    named = head_client.post(
+        f"/api/petitions/cases/{pk}/five-ones",
+        {
+            "handling_unit_id": f["handling_unit"].pk,
+            "lead_official_id": f["lead_official"].pk,
+            "responsible_person_id": f["responsible_person"].pk,
+            "measures": f["measures"],
+            "resolution_plan": f["resolution_plan"],
+        },
+        content_type="application/json",
+    ).json()
+    assert (named["lead_official"], named["handling_unit"]) == ("李卫东", "东岭村")
+    assert (
+        client.post(f"/api/petitions/cases/{pk}/start-resolution").json()["status"]
+        == "in_resolution"
+    )
+    listed = client.get("/api/petitions/cases?view=all").json()
+    assert [c["id"] for c in listed] == [pk]
+    assert AuditEvent.objects.filter(action="petitions.start_resolution").count() == 1
+
+
+def test_the_auditor_reads_but_does_not_register_nor_see_details(demo, staff):
+    case = receive(demo, staff, datetime(2026, 3, 1, 9, 0, tzinfo=SH))
+    auditor = client_for(member_of(demo, Role.AUDITOR))
+    assert case.number in auditor.get("/petitions/?view=all").content.decode()
+    page = auditor.get(f"/petitions/{case.pk}/?show=parties").content.decode()
+    assert case.summary in page and NAME not in page and "只有承办人员" in page
+    assert auditor.get("/petitions/new/").status_code == 403
+    assert auditor.post(f"/petitions/{case.pk}/accept/").status_code == 403
+    case.refresh_from_db()
+    assert case.status == "received"
+
+
+def test_the_api_runs_every_step_of_the_page(demo, staff, peace_head, head):
+    case = receive(demo, staff, datetime(2026, 3, 1, 9, 0, tzinfo=SH))
+    client, boss = client_for(staff.member), client_for(head.member)
+
+    def run(who, name, **data):
+        return who.post(
+            f"/api/petitions/cases/{case.pk}/steps/{name}", data, content_type="application/json"
+        )
+
+    assert run(client, "accept").json()["status"] == "accepted"
+    f = five_ones(demo)
+    assert run(client, "five_ones").status_code == 403  # only leaders name them
+    named = run(
+        client_for(peace_head.member),
+        "five_ones",
+        handling_unit=f["handling_unit"].pk,
+        lead_official=f["lead_official"].pk,
+        responsible_person=f["responsible_person"].pk,
+        measures="走访",
+        resolution_plan="重测",
+    )
+    assert named.json()["lead_official"] == "李卫东", named.content
+    assert run(client, "start").json()["status"] == "in_resolution"
+    bad = run(client, "extension", days=45, reason="")
+    assert bad.status_code == 422 and set(bad.json()["errors"]) == {"days", "reason"}
+    run(client, "extension", days=15, reason="等待测绘")
+    assert run(boss, "decide_extension", approve="1").status_code == 200
+    case.refresh_from_db()
+    assert case.extension_state == "approved"
+    wrong = run(client, "nonsense")
+    assert wrong.status_code == 404
+
+
+def test_the_openapi_schema_lists_the_petition_endpoints(demo, staff):
+    schema = client_for(staff.member).get("/api/openapi.json").json()
+    paths = set(schema["paths"])
+    assert {
+        "/api/petitions/cases",
+        "/api/petitions/cases/{pk}",
+        "/api/petitions/cases/{pk}/parties",
+        "/api/petitions/cases/{pk}/steps/{name}",
+    } <= paths
