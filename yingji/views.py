@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from yingji.earlywarning.queries import open_count as open_warning_count
 from yingji.orgs import actions as org_actions
 from yingji.orgs import queries as org_queries
 from yingji.orgs.access import Actor
@@ -35,6 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "overview": plan_overview(version.plan) if version else None,
             "on_duty": org_queries.on_duty(township),
             "seats": org_queries.leading_group(township),
+            "open_warnings": open_warning_count(township),
         },
     )
 

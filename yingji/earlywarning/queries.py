@@ -1,0 +1,169 @@
+"""Read models of the ledger: the filtered list, search, the detail's history, display values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, QuerySet
+from django.utils import formats
+
+from yingji.audit.models import AuditEvent
+from yingji.orgs.models import Township
+from yingji.plans.models import PlanVersion
+from yingji.plans.schema import Plan
+
+from .choices import OPEN_STATUSES
+from .models import Warning
+from .search import query_tokens
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    """What the ledger list is narrowed to. Dates are local (Asia/Shanghai) registration dates, inclusive."""
+
+    status: str = ""
+    category: str = ""
+    village: int | None = None
+    risk_level: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+
+
+def ledger(township: Township, f: LedgerFilter | None = None) -> QuerySet[Warning]:
+    """Return the township's warnings narrowed by ``f``, newest first, ready for a page of rows.
+
+    Related rows used by the list (village, lead official, units) are fetched
+    in a fixed number of queries, whatever the page size. Search ``f.q``
+    matches warnings whose summary or cause holds every jieba token of it.
+    """
+    f = f or LedgerFilter()
+    qs = Warning.objects.filter(township=township)
+    if f.status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif f.status:
+        qs = qs.filter(status=f.status)
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.village:
+        qs = qs.filter(village_id=f.village)
+    if f.risk_level:
+        qs = qs.filter(risk_level=f.risk_level)
+    if f.date_from:
+        qs = qs.filter(discovered_at__gte=datetime.combine(f.date_from, time(0), SHANGHAI))
+    if f.date_to:
+        end = datetime.combine(f.date_to + timedelta(days=1), time(0), SHANGHAI)
+        qs = qs.filter(discovered_at__lt=end)
+    for token in query_tokens(f.q):
+        qs = qs.filter(search_text__contains=f" {token} ")
+    return (
+        qs.select_related("village", "lead_official")
+        .prefetch_related("units")
+        .defer("search_text", "development", "parties", "verification")
+    )
+
+
+def open_count(township: Township) -> int:
+    """Return how many of the township's warnings are open (home page)."""
+    return Warning.objects.filter(township=township, status__in=OPEN_STATUSES).count()
+
+
+def status_counts(township: Township) -> dict[str, int]:
+    """Return ``{status: count}`` of the township's warnings."""
+    rows = Warning.objects.filter(township=township).values("status").annotate(n=Count("id"))
+    return {r["status"]: r["n"] for r in rows}
+
+
+class Plans:
+    """The plans of warnings by ``plan_version_id``, each loaded and validated once (no N+1)."""
+
+    def __init__(self) -> None:
+        self._plans: dict[int, Plan] = {}
+
+    def of(self, warning: Warning) -> Plan:
+        """Return the plan version ``warning`` started under."""
+        pk = warning.plan_version_id
+        if pk not in self._plans:
+            self._plans[pk] = PlanVersion.objects.get(pk=pk).plan
+        return self._plans[pk]
+
+
+def level_name(plan: Plan, axis: str, key: str) -> str:
+    """Return the plan's name of level ``key`` on ``axis`` (urgency / harm / risk); the key if unknown."""
+    risk = plan.risk_assessment
+    levels = {"urgency": risk.urgency_levels, "harm": risk.harm_levels, "risk": risk.risk_levels}[
+        axis
+    ]
+    for level in levels:
+        if level.key == key:
+            return level.name
+    return key
+
+
+def category_name(plan: Plan, key: str) -> str:
+    """Return the plan's name of warning category ``key`` (plan §五(一)); the key if unknown."""
+    try:
+        return plan.warning_category(key).name
+    except KeyError:
+        return key
+
+
+def local(dt: datetime | None) -> str:
+    """Return ``dt`` in Asia/Shanghai as ``Y年n月j日 H:i``; empty for None."""
+    if dt is None:
+        return ""
+    return formats.date_format(dt.astimezone(SHANGHAI), "Y年n月j日 H:i")
+
+
+def display_value(warning: Warning, key: str) -> str:
+    """Return the value of report content ``key`` (a plan ``report_fields`` key) as shown to people."""
+    if key == "time":
+        return local(warning.expected_at)
+    if key == "place":
+        return warning.place
+    if key == "headcount":
+        return "" if warning.headcount is None else str(warning.headcount)
+    plan = warning.plan_version.plan
+    if key == "potential_harm":
+        return level_name(plan, "harm", warning.potential_harm) if warning.potential_harm else ""
+    if key == "urgency":
+        return level_name(plan, "urgency", warning.urgency) if warning.urgency else ""
+    if key == "lead_persons":
+        return warning.parties
+    return str(getattr(warning, key, "") or "")
+
+
+def duration_text(delta: timedelta | None) -> str:
+    """Return a duration as 「X天X小时X分」 (days only when any); empty for None."""
+    if delta is None:
+        return ""
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    text = f"{hours}小时{mins}分"
+    return f"{days}天{text}" if days else text
+
+
+def history(warning: Warning) -> list[dict[str, Any]]:
+    """Return the warning's whole history, oldest first: audit events and progress entries.
+
+    Each entry is ``{at, kind, action, actor, detail}`` (``kind`` "audit" or "progress").
+    """
+    events = AuditEvent.objects.filter(
+        object_type=warning._meta.label_lower, object_id=str(warning.pk)
+    ).order_by("at", "id")
+    rows: list[dict[str, Any]] = [
+        {"at": e.at, "kind": "audit", "action": e.action, "actor": e.actor_label, "detail": e.after}
+        for e in events
+    ]
+    rows += [
+        {"at": p.at, "kind": "progress", "action": "", "actor": p.author_label, "detail": p.text}
+        for p in warning.progress.all()
+    ]
+    rows.sort(key=lambda r: r["at"])
+    return rows
