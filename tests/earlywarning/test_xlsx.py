@@ -222,3 +222,40 @@ def test_export_then_import_round_trips_every_field(demo, other):
     # The same file into the ledger it came from: every row is already there.
     again = import_file(staff, demo, filename="export.xlsx", content=buf.getvalue())
     assert (again.created, again.duplicates) == (0, 3)
+
+
+def test_import_pages_map_check_report_and_run(demo, settings):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+    from yingji.earlywarning.import_actions import PROGRESS, progress_of
+
+    bad = good(2)
+    bad[5] = "十来人"
+    upload = io.BytesIO(xlsx([good(1), bad]))
+    upload.name = "台账.xlsx"
+    client = client_for(member_of(demo, Role.PEACE_OFFICE_STAFF))
+    response = client.post(reverse("earlywarning:import"), {"file": upload})
+    job_url = response["Location"]
+    page = client.get(job_url)
+    assert page.context["form"].initial["summary"] == "4"  # 事由 is column E
+    mapping = {k: v for k, v in page.context["form"].initial.items()}
+    response = client.post(job_url, {"action": "check", **mapping})
+    assert response.status_code == 302
+    page = client.get(job_url)
+    assert [(p["row"], p["column"]) for p in page.context["problems"]] == [(3, "F（涉及人数）")]
+    html = page.content.decode()
+    assert "1 行有错误，未写入任何数据。" in html and "“十来人”不是整数人数。" in html
+    client.post(job_url, {"action": "run"})
+    assert Warning.objects.count() == 0
+    client.post(job_url, {"action": "run", "skip_bad": "1"})
+    page = client.get(job_url)
+    assert page.context["job"].state == "done" and Warning.objects.count() == 1
+    assert "因错误跳过的行： 3" in page.content.decode()
+    job = page.context["job"]
+    PROGRESS[job.pk] = (250, 1000)
+    assert progress_of(job) == (250, 1000)
+    bar = client.get(reverse("earlywarning:import_progress", args=[job.pk])).content.decode()
+    assert 'value="250"' in bar and "已处理 250 / 1000 行" in bar
+    PROGRESS.pop(job.pk)
+    assert progress_of(job) == (2, 2)
