@@ -26,7 +26,7 @@ def staff(demo):
 
 
 def numbers(response):
-    return [r["w"].number for r in response.context["rows"]]
+    return [r["number"] for r in response.context["rows"]]
 
 
 def test_search_segments_chinese_so_a_phrase_finds_its_words_apart(demo):

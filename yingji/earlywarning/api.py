@@ -196,7 +196,7 @@ def ledger(
     return {
         "count": qs.count(),
         "page": page,
-        "results": [out(w) for w in qs[start : start + size]],
+        "results": [out(w) for w in qs.prefetch_related("units")[start : start + size]],
     }
 
 
@@ -217,7 +217,9 @@ def export(
     require(actor, "earlywarning.view")
     buf = io.BytesIO()
     f = queries.LedgerFilter(status=status, category=category, risk_level=risk_level, q=q)
-    write_workbook(queries.ledger(actor.township, f).iterator(chunk_size=2000), buf)  # type: ignore[arg-type]
+    write_workbook(
+        queries.ledger(actor.township, f).prefetch_related("units").iterator(chunk_size=2000), buf
+    )  # type: ignore[arg-type]
     buf.seek(0)
     return FileResponse(buf, as_attachment=True, filename="ledger.xlsx")
 

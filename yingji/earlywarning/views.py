@@ -89,19 +89,9 @@ def ledger(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, township=township, plan=plan)
     qs = queries.ledger(township, ledger_filter(form))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = queries.list_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
-    plans = queries.Plans()
-    rows = [
-        {
-            "w": w,
-            "category": queries.category_name(plans.of(w), w.category),
-            "risk": queries.level_name(plans.of(w), "risk", w.risk_level) if w.risk_level else "",
-            "to_report": queries.duration_text(w.durations()["to_report"]),
-            "total": queries.duration_text(w.durations()["total"]),
-        }
-        for w in page.object_list
-    ]
     return render(
         request,
         "earlywarning/ledger.html",

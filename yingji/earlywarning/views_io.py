@@ -47,7 +47,12 @@ def export(request: HttpRequest) -> FileResponse:
     township, plan = _township_plan(actor)
     form = FilterForm(request.GET or None, township=township, plan=plan)
     out = io.BytesIO()
-    write_workbook(queries.ledger(township, ledger_filter(form)).iterator(chunk_size=2000), out)
+    write_workbook(
+        queries.ledger(township, ledger_filter(form))
+        .prefetch_related("units")
+        .iterator(chunk_size=2000),
+        out,
+    )
     out.seek(0)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return FileResponse(out, as_attachment=True, filename=f"预警台账-{township.name}-{stamp}.xlsx")
