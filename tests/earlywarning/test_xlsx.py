@@ -259,3 +259,21 @@ def test_import_pages_map_check_report_and_run(demo, settings):
     assert 'value="250"' in bar and "已处理 250 / 1000 行" in bar
     PROGRESS.pop(job.pk)
     assert progress_of(job) == (2, 2)
+
+
+def test_cli_exports_and_imports(demo, other, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    register(demo)
+    path = tmp_path / "ledger.xlsx"
+    call_command("ledger", "export", str(path), "--township", "demo")
+    call_command("ledger", "import", str(path), "--township", "other")
+    assert "1 imported, 0 already in the ledger" in capsys.readouterr().out
+    assert Warning.objects.filter(township=other).count() == 1
+    bad = tmp_path / "bad.xlsx"
+    row = good(1)
+    row[5] = "十来人"
+    bad.write_bytes(xlsx([row]))
+    with pytest.raises(CommandError):
+        call_command("ledger", "import", str(bad), "--township", "other")
+    assert "第2行 F（涉及人数）: “十来人”不是整数人数。" in capsys.readouterr().out

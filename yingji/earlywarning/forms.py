@@ -170,6 +170,7 @@ class FilterForm(forms.Form):
         self.fields["village"].queryset = Unit.objects.filter(
             township=township, kind=UnitKind.VILLAGE
         )
+        self.fields["village"].empty_label = _("all")
         self.fields["risk_level"].choices = [("", _("all"))] + [
             (lv.key, lv.name) for lv in plan.risk_assessment.risk_levels
         ]
