@@ -277,3 +277,37 @@ def test_cli_exports_and_imports(demo, other, tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("ledger", "import", str(bad), "--township", "other")
     assert "第2行 F（涉及人数）: “十来人”不是整数人数。" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_large_files_run_in_the_background_with_progress(demo, monkeypatch):
+    import time
+
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+    from yingji.earlywarning import views_io
+    from yingji.earlywarning.import_actions import PROGRESS
+
+    monkeypatch.setattr(views_io, "INLINE_ROWS", 2)
+    upload = io.BytesIO(xlsx([good(i, f"第{i}条") for i in range(1, 6)]))
+    upload.name = "big.xlsx"
+    client = client_for(member_of(demo, Role.PEACE_OFFICE_STAFF))
+    job_url = client.post(reverse("earlywarning:import"), {"file": upload})["Location"]
+    job = client.get(job_url).context["job"]
+
+    def wait():
+        for _ in range(100):
+            if job.pk not in PROGRESS:
+                return
+            time.sleep(0.05)
+        raise AssertionError("the import thread did not finish")
+
+    mapping = client.get(job_url).context["form"].initial
+    client.post(job_url, {"action": "check", **mapping})
+    wait()
+    client.post(job_url, {"action": "run"})
+    wait()
+    job.refresh_from_db()
+    assert (job.state, job.created, job.processed) == ("done", 5, 5)
+    assert Warning.objects.filter(township=demo).count() == 5
