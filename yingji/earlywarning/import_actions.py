@@ -40,7 +40,7 @@ from .xlsx import (
     column_name,
     guess_mapping,
     parse_row,
-    read_workbook,
+    read_workbook_cached,
 )
 
 #: job id → (rows done, rows in all), for the progress bar while a job runs.
@@ -72,7 +72,7 @@ def start_import(
     if township.plan_version is None:
         raise ValidationError(_("No plan is in force for this township."))
     try:
-        headers, rows = read_workbook(content)
+        headers, rows = read_workbook_cached(bytes(content))
     except ValueError as exc:
         raise ValidationError({"file": str(exc)}) from exc
     with transaction.atomic():
@@ -118,9 +118,7 @@ def _check_mapping(job: LedgerImport, mapping: dict[str, int]) -> dict[str, int]
 def _parse_all(
     job: LedgerImport, lookups: Lookups, on_row: Callable[[int], None]
 ) -> list[ParsedRow]:
-    from .xlsx import read_workbook as read
-
-    _headers, rows = read(bytes(job.content))
+    _headers, rows = read_workbook_cached(bytes(job.content))
     parsed = []
     for i, (number, cells) in enumerate(rows, start=1):
         parsed.append(parse_row(number, cells, job.mapping, lookups))

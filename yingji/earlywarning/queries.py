@@ -82,6 +82,10 @@ LIST_FIELDS = (
 )
 
 
+def _short(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 def list_rows(qs: QuerySet[Warning]) -> list[dict[str, Any]]:
     """Return the rows of ``qs`` (a page slice of :func:`ledger`) as the ledger list shows them.
 
@@ -108,6 +112,8 @@ def list_rows(qs: QuerySet[Warning]) -> list[dict[str, Any]]:
         )
         r["registered"] = local(r["discovered_at"])
         r["category_name"] = category_name(plan, r["category"])
+        r["category_short"] = _short(r["category_name"], 14)
+        r["summary_short"] = _short(r["summary"], 40)
         r["risk_name"] = level_name(plan, "risk", r["risk_level"]) if r["risk_level"] else ""
         r["status_name"] = WarningStatus(r["status"]).label
         r["units"] = "、".join(names[r["id"]])

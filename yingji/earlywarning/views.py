@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -90,6 +91,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     qs = queries.ledger(township, ledger_filter(form))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = queries.list_rows(page.object_list)
+    detail_url = reverse("earlywarning:detail", args=[0])[:-2]  # "/warnings/"; + pk + "/"
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -99,6 +101,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
+            "detail_url": detail_url,
             "query": query.urlencode(),
             "can_register": can(actor, "earlywarning.register"),
             "can_import": can(actor, "earlywarning.import"),

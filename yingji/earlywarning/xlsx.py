@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cached_property, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -189,6 +190,15 @@ def read_workbook(content: bytes) -> tuple[list[str], list[tuple[int, list[Any]]
     return headers, rows
 
 
+@lru_cache(maxsize=2)
+def read_workbook_cached(content: bytes) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    """:func:`read_workbook`, remembered for the last two files (checking then writing reads it again).
+
+    The result is shared: callers must not change it.
+    """
+    return read_workbook(content)
+
+
 def guess_mapping(headers: list[str]) -> dict[str, int]:
     """Return ``{field: column index}`` for the headers that name a field (exact header or synonym)."""
     mapping: dict[str, int] = {}
@@ -256,6 +266,19 @@ class Lookups:
     units: dict[str, Unit]
     members: dict[str, Member]
 
+    @cached_property
+    def choices(self) -> dict[str, list[tuple[str, str]]]:
+        """``{field: [(key, name)]}`` of the fields a cell names by key or name (built once)."""
+        risk = self.plan.risk_assessment
+        return {
+            "category": [(c.key, c.name) for c in self.plan.warning_categories],
+            "potential_harm": [(lv.key, lv.name) for lv in risk.harm_levels],
+            "urgency": [(lv.key, lv.name) for lv in risk.urgency_levels],
+            "risk_level": [(lv.key, lv.name) for lv in risk.risk_levels],
+            "status": [(s.value, str(s.label)) for s in WarningStatus],
+            "source": [(s.value, str(s.label)) for s in WarningSource],
+        }
+
     @classmethod
     def of(cls, township: Township) -> Lookups:
         """Load the lookups of ``township`` (its plan in force) in three queries."""
@@ -308,14 +331,7 @@ def parse_row(
     parsed = ParsedRow(number)
     plan = lookups.plan
     risk = plan.risk_assessment
-    choices: dict[str, list[tuple[str, str]]] = {
-        "category": [(c.key, c.name) for c in plan.warning_categories],
-        "potential_harm": [(lv.key, lv.name) for lv in risk.harm_levels],
-        "urgency": [(lv.key, lv.name) for lv in risk.urgency_levels],
-        "risk_level": [(lv.key, lv.name) for lv in risk.risk_levels],
-        "status": [(s.value, str(s.label)) for s in WarningStatus],
-        "source": [(s.value, str(s.label)) for s in WarningSource],
-    }
+    choices = lookups.choices
     for name in IMPORT_FIELDS:
         index = mapping.get(name)
         raw = cells[index] if index is not None and index < len(cells) else None
