@@ -141,3 +141,58 @@ def test_import_refuses_bad_rows_by_row_and_column(demo):
     response = staff.post("/api/warnings/import", {"file": upload, "skip_bad": "true"})
     assert response.status_code == 200
     assert (response.json()["created"], response.json()["skipped_rows"]) == (1, [3])
+
+
+def test_handling_through_the_api_and_export(demo):
+    from yingji.earlywarning import actions
+    from yingji.orgs.access import Actor
+    from yingji.orgs.models import Member
+
+    head_member = member_of(demo, Role.HEAD)
+    w = register(demo)
+    staff_actor = Actor.for_member(member_of(demo, Role.PEACE_OFFICE_STAFF))
+    actions.verify(staff_actor, w, at=T0 + timedelta(minutes=1))
+    actions.report(
+        staff_actor, w, urgency="general", potential_harm="minor", at=T0 + timedelta(minutes=2)
+    )
+    actions.assess(
+        Actor.for_member(head_member),
+        w,
+        urgency="general",
+        potential_harm="minor",
+        at=T0 + timedelta(minutes=3),
+    )
+    head = client_for(head_member)
+    lead = Member.objects.get(township=demo, name="李卫东")
+    unit = Unit.objects.get(township=demo, name="东岭村")
+    url = f"/api/warnings/{w.pk}"
+    with time_machine.travel(T0 + timedelta(hours=1), tick=False):
+        data = post(
+            head, f"{url}/handling", {"lead_official_id": lead.pk, "unit_ids": [unit.pk]}
+        ).json()
+        assert (data["status"], data["lead_official"], data["units"]) == (
+            "handling",
+            "李卫东",
+            ["东岭村"],
+        )
+        member = client_for(member_of(demo, Role.TASK_FORCE_MEMBER))
+        assert post(member, f"{url}/progress", {"text": "走访"}).status_code == 200
+        assert post(member, f"{url}/controlled", {"note": ""}).status_code == 403
+    with time_machine.travel(T0 + timedelta(hours=5), tick=False):
+        assert post(head, f"{url}/controlled", {"note": "稳定"}).json()["status"] == "controlled"
+    with time_machine.travel(T0 + timedelta(hours=10), tick=False):
+        assert post(head, f"{url}/resolve", {"resolution": ""}).status_code == 422
+        data = post(head, f"{url}/resolve", {"resolution": "已兑付"}).json()
+    assert data["status"] == "resolved"
+    assert data["durations_minutes"] == {
+        "to_report": 2.0,
+        "to_control": 5 * 60 - 2.0,
+        "to_resolve": 5 * 60.0,
+        "total": 10 * 60.0,
+    }
+    response = head.get("/api/warnings/export.xlsx", {"status": "resolved"})
+    assert response.status_code == 200
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert [r[12] for r in ws.iter_rows(min_row=2, values_only=True)] == ["已化解"]

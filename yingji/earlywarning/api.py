@@ -211,12 +211,19 @@ def register(request: HttpRequest, body: WarningIn) -> dict[str, Any]:
 
 @router.get("/export.xlsx", summary="The ledger as .xlsx (same filters as the list)")
 def export(
-    request: HttpRequest, q: str = "", status: str = "", category: str = "", risk_level: str = ""
+    request: HttpRequest,
+    q: str = "",
+    status: str = "",
+    category: str = "",
+    village: int | None = None,
+    risk_level: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
 ) -> FileResponse:
     actor = _actor(request)
     require(actor, "earlywarning.view")
     buf = io.BytesIO()
-    f = queries.LedgerFilter(status=status, category=category, risk_level=risk_level, q=q)
+    f = queries.LedgerFilter(status, category, village, risk_level, date_from, date_to, q)
     write_workbook(
         queries.ledger(actor.township, f).prefetch_related("units").iterator(chunk_size=2000), buf
     )  # type: ignore[arg-type]

@@ -37,18 +37,14 @@ def index_text(*parts: str) -> str:
 
 
 def query_tokens(query: str) -> list[str]:
-    """Return the tokens a query must all match; long words are reduced to their parts.
+    """Return the tokens a query must all match: its jieba precise-mode words.
 
-    A query word that jieba would split in search mode ("补偿款" → 补偿, 补偿款)
-    is kept whole, so that it matches only texts holding the whole word.
+    Precise mode keeps a query word whole ("补偿款" stays one token), so that it
+    matches only texts holding the whole word; the stored text has both the
+    word and its parts (search mode), so "补偿" still finds "补偿款".
     """
-    return [t for t in tokens_precise(query)]
-
-
-def tokens_precise(text: str) -> list[str]:
-    """Return the distinct jieba precise-mode tokens of ``text`` (lower-cased, no punctuation)."""
     seen: dict[str, None] = {}
-    for token in jieba.cut(text or ""):
+    for token in jieba.cut(query or ""):
         token = token.strip().lower()
         if token and _WORD.search(token):
             seen.setdefault(token, None)
