@@ -311,3 +311,15 @@ def test_large_files_run_in_the_background_with_progress(demo, monkeypatch):
     job.refresh_from_db()
     assert (job.state, job.created, job.processed) == ("done", 5, 5)
     assert Warning.objects.filter(township=demo).count() == 5
+
+
+def test_overlong_cells_and_times_before_registration_are_faults(demo):
+    row = good(1)
+    row[3] = "地" * 201
+    row[13] = "2026-10-01 10:00"  # 化解时间 before 登记时间 2026-10-08
+    job = import_file(staff_of(demo), demo, filename="x.xlsx", content=xlsx([row]))
+    assert [(p["column"], p["message"]) for p in job.problems] == [
+        ("D（地点）", "最多 200 个字（此单元格 201 个）。"),
+        ("N（化解时间）", "此时间早于登记时间。"),
+    ]
+    assert Warning.objects.count() == 0

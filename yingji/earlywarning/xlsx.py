@@ -79,6 +79,8 @@ TIME_FIELDS = {
     "controlled_at",
     "closed_at",
 }
+#: Text cells with a length limit in the ledger (characters).
+MAX_LENGTHS = {"number": 40, "address": 200}
 #: Fields an import may fill (序号 is only the row's place in the file).
 IMPORT_FIELDS = [f for f, _h in COLUMNS if f != "row_number"]
 REQUIRED = {"discovered_at", "category", "summary"}
@@ -379,6 +381,19 @@ def parse_row(
         except ValueError as exc:
             parsed.problems.append((name, str(exc) or _("This value cannot be read.")))
     data = parsed.data
+    for name, limit in MAX_LENGTHS.items():
+        if len(data.get(name) or "") > limit:
+            parsed.problems.append(
+                (
+                    name,
+                    _("At most %(n)s characters (this cell has %(m)s).")
+                    % {"n": limit, "m": len(data[name])},
+                )
+            )
+    start = data.get("discovered_at")
+    for name in sorted(TIME_FIELDS - {"discovered_at", "expected_at"}):
+        if start and data.get(name) and data[name] < start:
+            parsed.problems.append((name, _("This time is before the registration time.")))
     if not data.get("risk_level") and data.get("urgency") and data.get("potential_harm"):
         data["risk_level"] = risk.risk_for(data["urgency"], data["potential_harm"])
     if not data.get("status"):
