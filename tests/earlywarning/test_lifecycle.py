@@ -236,3 +236,24 @@ def test_register_validates_and_checks_permission(demo, other):
     with pytest.raises(PermissionDenied):
         actions.register(staff_of(other), demo, category="other", source="hotline", summary="x")
     assert not Warning.objects.exists()
+
+
+def test_update_changes_open_warnings_only_and_keeps_search_in_step(demo):
+    from yingji.earlywarning.queries import LedgerFilter, ledger
+
+    warning = register(demo)
+    warning = actions.update(staff_of(demo), warning, summary="南湖社区拆迁安置纠纷", headcount=20)
+    assert list(ledger(demo, LedgerFilter(q="拆迁安置"))) == [warning]
+    assert AuditEvent.objects.get(action="earlywarning.update").after == {
+        "summary": "南湖社区拆迁安置纠纷",
+        "headcount": 20,
+    }
+    actions.dismiss(staff_of(demo), warning, reason="重复登记", at=T0 + timedelta(minutes=1))
+    with pytest.raises(ValidationError):
+        actions.update(staff_of(demo), warning, headcount=3)
+
+
+def test_a_registration_time_in_the_future_is_refused(demo):
+    with pytest.raises(ValidationError) as exc:
+        register(demo, discovered_at=T0 + timedelta(hours=1))
+    assert exc.value.message_dict == {"discovered_at": ["登记时间不能晚于当前时间。"]}
