@@ -145,7 +145,7 @@ def test_detail_shows_history_and_refuses_an_incomplete_report_by_field(demo, st
     assert form.errors["measures"] == ["报告须写明：应采取的措施。"]
     assert form.errors["urgency"] == ["报告须写明：紧急程度。"]
     page = staff.get(reverse("earlywarning:detail", args=[w.pk])).content.decode()
-    assert "earlywarning.register" in page and "earlywarning.verify" in page
+    assert "<strong>登记入账</strong>" in page and "<strong>已核实</strong>" in page
     assert "立即核实预警信息" in page and "已核实" in page
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy
 
 from yingji.audit.models import AuditEvent
 from yingji.orgs.models import Township
@@ -207,6 +208,24 @@ def duration_text(delta: timedelta | None) -> str:
     return f"{days}天{text}" if days else text
 
 
+#: Display names of the ledger's audit actions, for the history on the detail page.
+ACTION_LABELS = {
+    "earlywarning.register": gettext_lazy("registered in the ledger"),
+    "earlywarning.update": gettext_lazy("contents changed"),
+    "earlywarning.verify": gettext_lazy("verified"),
+    "earlywarning.dismiss": gettext_lazy("dismissed as unfounded"),
+    "earlywarning.report": gettext_lazy("reported to the head"),
+    "earlywarning.assess": gettext_lazy("risk assessed"),
+    "earlywarning.start_handling": gettext_lazy("task force formed"),
+    "earlywarning.progress": gettext_lazy("progress"),
+    "earlywarning.mark_controlled": gettext_lazy("under control"),
+    "earlywarning.resolve": gettext_lazy("resolved"),
+    "earlywarning.escalate": gettext_lazy("escalated to an incident"),
+    "earlywarning.convert": gettext_lazy("converted to a petition case"),
+    "earlywarning.import_row": gettext_lazy("imported from a ledger file"),
+}
+
+
 def history(warning: Warning) -> list[dict[str, Any]]:
     """Return the warning's whole history, oldest first: audit events and progress entries.
 
@@ -216,11 +235,25 @@ def history(warning: Warning) -> list[dict[str, Any]]:
         object_type=warning._meta.label_lower, object_id=str(warning.pk)
     ).order_by("at", "id")
     rows: list[dict[str, Any]] = [
-        {"at": e.at, "kind": "audit", "action": e.action, "actor": e.actor_label, "detail": e.after}
+        {
+            "at": e.at,
+            "kind": "audit",
+            "action": e.action,
+            "label": ACTION_LABELS.get(e.action, e.action),
+            "actor": e.actor_label,
+            "detail": e.after,
+        }
         for e in events
     ]
     rows += [
-        {"at": p.at, "kind": "progress", "action": "", "actor": p.author_label, "detail": p.text}
+        {
+            "at": p.at,
+            "kind": "progress",
+            "action": "",
+            "label": "",
+            "actor": p.author_label,
+            "detail": p.text,
+        }
         for p in warning.progress.all()
     ]
     rows.sort(key=lambda r: r["at"])
