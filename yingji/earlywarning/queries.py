@@ -134,11 +134,13 @@ def status_counts(township: Township) -> dict[str, int]:
     return {r["status"]: r["n"] for r in rows}
 
 
+#: Validated plans by plan version id. Published versions never change (``PlanVersion.save``
+#: refuses updates), so a plan read once serves every later page of this process.
+_PLANS: dict[int, Plan] = {}
+
+
 class Plans:
     """The plans of warnings by ``plan_version_id``, each loaded and validated once (no N+1)."""
-
-    def __init__(self) -> None:
-        self._plans: dict[int, Plan] = {}
 
     def of(self, warning: Warning) -> Plan:
         """Return the plan version ``warning`` started under."""
@@ -146,9 +148,10 @@ class Plans:
 
     def of_version(self, pk: int) -> Plan:
         """Return the plan of plan version ``pk``."""
-        if pk not in self._plans:
-            self._plans[pk] = PlanVersion.objects.get(pk=pk).plan
-        return self._plans[pk]
+        plan = _PLANS.get(pk)
+        if plan is None:
+            plan = _PLANS[pk] = PlanVersion.objects.get(pk=pk).plan
+        return plan
 
 
 def level_name(plan: Plan, axis: str, key: str) -> str:

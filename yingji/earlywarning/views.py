@@ -61,9 +61,9 @@ def _apply(form: forms.BaseForm, do: Callable[[dict[str, Any]], Any]) -> Any:
 
 def _township_plan(actor: Actor) -> tuple[Any, Any]:
     township = actor.township
-    if township is None or township.plan_version is None:
+    if township is None or township.plan_version_id is None:
         raise Http404
-    return township, township.plan_version.plan
+    return township, queries.Plans().of_version(township.plan_version_id)
 
 
 def ledger_filter(form: FilterForm) -> queries.LedgerFilter:
