@@ -16,9 +16,11 @@ Goals (issue 4): page and search within 3× of the raw SQL. Ends with one line o
 
 from __future__ import annotations
 
+import atexit
 import io
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -30,6 +32,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 TMP = tempfile.mkdtemp(prefix="yingji-bench-ledger-")
+atexit.register(shutil.rmtree, TMP, ignore_errors=True)  # the database is the run's own
 os.environ["YINGJI_VAR_DIR"] = TMP
 os.environ.pop("DATABASE_URL", None)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yingji.settings")
