@@ -89,7 +89,10 @@ def test_home_shows_the_three_categories_and_deadlines(demo):
         assert short_name in page
     minutes = '<strong class="minutes">{}分钟</strong>'
     assert page.count(minutes.format(15)) == 3  # the verified report applies to every category
-    assert page.count(minutes.format(40)) == 1 and page.count(minutes.format(30)) == 1
+    assert page.count(minutes.format(40)) == 1
+    # 30 minutes: the township tier's arrival, and 立即核实 of a warning (§五(三)); 60: its report.
+    assert page.count(minutes.format(30)) == 2 and page.count(minutes.format(60)) == 1
+    assert "立即核实预警信息" in page
     assert "由本镇设定" in page
     assert "责任单位、牵头领导、责任人、工作措施、化解方案" in page
     assert "达到5人即按群体性事件处理" in page

@@ -23,6 +23,8 @@ Usage: yingji COMMAND [options]        (yingji COMMAND --help for details)
   plan check FILE    check a plan file (YAML); print each error with its line
   plan publish FILE  check a plan file and publish it as a new plan version
   demo           create the demo township with one login per role
+  ledger export FILE --township CODE   the warning ledger as .xlsx
+  ledger import FILE --township CODE [--skip-bad]   import a township's ledger
   audit verify   recompute the audit log's hash chain; name the first broken event
   backup FILE    back up the whole database (SQLite online backup or pg_dump)
   backup --restore FILE   restore it (server stopped) and verify the audit chain
@@ -31,7 +33,7 @@ Data lives in var/ (SQLite) unless DATABASE_URL points at PostgreSQL.
 Any Django management command works too, e.g. `yingji migrate`.
 """
 
-COMMANDS = {"setup", "serve", "worker", "plan", "demo", "audit", "backup"}
+COMMANDS = {"setup", "serve", "worker", "plan", "demo", "ledger", "audit", "backup"}
 
 
 def main(argv: list[str] | None = None) -> None:

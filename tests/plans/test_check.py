@@ -142,7 +142,7 @@ def test_cli_check_in_chinese_by_locale(tmp_path, capsys, monkeypatch):
 def test_cli_check_valid_plan(capsys):
     call_command("plan", "check", str(DEFAULT_PLAN_PATH), "--lang", "en")
     assert (
-        "the plan is valid: XX镇信访维稳工作应急处置预案; 3 incident categories, 3 deadlines."
+        "the plan is valid: XX镇信访维稳工作应急处置预案; 3 incident categories, 5 deadlines."
         in capsys.readouterr().out
     )
 
@@ -154,3 +154,48 @@ def test_invalid_plan_is_never_loaded(tmp_path):
     with pytest.raises(CommandError):
         call_command("plan", "publish", str(bad))
     assert PlanVersion.objects.count() == 0
+
+
+def test_plan_without_risk_matrix_gets_the_default():
+    start = DEFAULT.index("# §五(四) 风险研判")
+    plan, found = check_plan_text(DEFAULT[:start])
+    assert found == [] and plan is not None
+    assert plan.risk_assessment.risk_for("very_urgent", "serious") == "high"
+    assert plan.risk_assessment.risk_for("general", "minor") == "low"
+
+
+def test_risk_matrix_cross_references():
+    text = DEFAULT.replace(
+        "- {urgency: urgent, harm: severe, risk: high}",
+        "- {urgency: urgent, harm: severer, risk: extreme}",
+    )
+    line = line_of(text, "harm: severer")
+    assert problems(text, "en") == [
+        (
+            line,
+            "risk_assessment.matrix[5].harm",
+            "“severer” is not defined in risk_assessment.harm_levels",
+        ),
+        (
+            line,
+            "risk_assessment.matrix[5].risk",
+            "“extreme” is not defined in risk_assessment.risk_levels",
+        ),
+        (
+            line_of(text, "  matrix:"),
+            "risk_assessment.matrix",
+            "the risk matrix has no cell for urgency “urgent” × harm “severe”",
+        ),
+    ]
+
+
+def test_warning_deadline_cannot_be_limited_to_incident_categories():
+    text = DEFAULT.replace(
+        "    ends_on: warning.verified\n",
+        "    ends_on: warning.verified\n    applies_to: [district]\n",
+    )
+    [(line, field, message)] = problems(text, "en")
+    assert field == "deadlines[3].applies_to"
+    assert message == (
+        "deadline “warning_verify” runs on warnings and cannot be limited to incident categories"
+    )

@@ -77,7 +77,13 @@ def test_three_incident_categories_with_their_checklists(plan):
 
 def test_deadlines_in_minutes(plan):
     by_name = {d.name: d for d in plan.deadlines}
-    assert set(by_name) == {"incident_report", "district_arrival", "township_arrival"}
+    assert set(by_name) == {
+        "incident_report",
+        "district_arrival",
+        "township_arrival",
+        "warning_verify",
+        "warning_report",
+    }
     report = by_name["incident_report"]
     assert (
         report.minutes,
@@ -109,6 +115,68 @@ def test_deadlines_in_minutes(plan):
     assert not arrival.configured
     township = by_name["township_arrival"]
     assert (township.minutes, township.configured, township.applies_to) == (30, True, ["township"])
+
+
+def test_warning_deadlines_are_configured_minutes(plan):
+    # §五(三) "立即核实，并向向领导小组组长报告": the plan gives no number; the township's.
+    assert [
+        (d.name, d.minutes, d.starts_on, d.ends_on, d.section, d.configured, d.applies_to)
+        for d in plan.warning_deadlines()
+    ] == [
+        (
+            "warning_verify",
+            30,
+            Event.WARNING_REGISTERED,
+            Event.WARNING_VERIFIED,
+            "五(三)",
+            True,
+            [],
+        ),
+        (
+            "warning_report",
+            60,
+            Event.WARNING_REGISTERED,
+            Event.WARNING_REPORTED,
+            "五(三)",
+            True,
+            [],
+        ),
+    ]
+    assert plan.warning_deadlines()[0].basis == "镇平安办要对收集到的信息立即核实"
+    assert (
+        plan.warning_deadlines()[1].basis
+        == "镇平安办要对收集到的信息立即核实，并向向领导小组组长报告"
+    )
+
+
+def test_risk_matrix_of_section_5_4(plan):
+    risk = plan.risk_assessment
+    assert (risk.section, risk.configured) == ("五(四)", True)
+    assert [(lv.key, lv.name) for lv in risk.urgency_levels] == [
+        ("general", "一般"),
+        ("urgent", "紧急"),
+        ("very_urgent", "特别紧急"),
+    ]
+    assert [(lv.key, lv.name) for lv in risk.harm_levels] == [
+        ("minor", "较小"),
+        ("serious", "较大"),
+        ("severe", "重大"),
+    ]
+    assert [(lv.key, lv.name) for lv in risk.risk_levels] == [
+        ("low", "低风险"),
+        ("medium", "中风险"),
+        ("high", "高风险"),
+    ]
+    grid = [[risk.risk_for(u.key, h.key) for h in risk.harm_levels] for u in risk.urgency_levels]
+    assert grid == [
+        ["low", "low", "medium"],
+        ["low", "medium", "high"],
+        ["medium", "high", "high"],
+    ]
+    # The plan's matrix is the one a plan without a matrix gets.
+    from yingji.plans.schema import default_risk_assessment
+
+    assert risk == default_risk_assessment()
 
 
 def test_deadlines_per_category(plan):

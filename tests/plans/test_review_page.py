@@ -44,7 +44,13 @@ def test_it_imports_reviews_and_publishes(demo):
     assert row.version == version
     assert version.plan.title == "示例镇信访维稳工作应急处置预案"
     assert version.plan.group_threshold == 8
-    assert [d.minutes for d in version.plan.deadlines] == [15, 40, 30]
+    assert [d.minutes for d in version.plan.deadlines] == [
+        15,
+        40,
+        30,
+        30,
+        60,
+    ]  # with the warning deadlines (configured)
     demo.refresh_from_db()
     assert demo.plan_version == version
     assert set(AuditEvent.objects.values_list("action", flat=True)) >= {

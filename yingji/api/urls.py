@@ -8,11 +8,16 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from yingji.earlywarning.api import router as warnings_router
 from yingji.orgs.access import Actor
 from yingji.petitions.api import router as petitions_router
 
+from .errors import install as install_error_handlers
+
 api = NinjaAPI(title="Yingji API", version="1", urls_namespace="api", auth=django_auth)
+install_error_handlers(api)
 api.add_router("/petitions", petitions_router)
+api.add_router("/warnings", warnings_router)
 
 
 def _routers() -> None:

@@ -31,6 +31,27 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # --- deadlines and notifications (deadlines, notify) ---
     #
     # --- early-warning ledger (earlywarning) ---
+    # Read the ledger and export it (plan §五(二)).
+    "earlywarning.view": EVERYONE,
+    # Register a warning in the ledger (plan §五(二) 信息收集).
+    "earlywarning.register": frozenset(
+        {Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD, Role.HEAD, Role.DEPUTY}
+    ),
+    # Verify or dismiss a warning, report it to the head (plan §五(三)), import a ledger.
+    "earlywarning.verify": frozenset({Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD}),
+    "earlywarning.report": frozenset({Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD}),
+    "earlywarning.import": frozenset({Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD}),
+    # Grade urgency × harm, form the task force, mark controlled / resolved (plan §五(四)).
+    "earlywarning.assess": frozenset({Role.HEAD, Role.DEPUTY, Role.MEMBER, Role.PEACE_OFFICE_HEAD}),
+    "earlywarning.handle": frozenset(
+        {Role.HEAD, Role.DEPUTY, Role.MEMBER, Role.PEACE_OFFICE_HEAD, Role.PEACE_OFFICE_STAFF}
+    ),
+    # Write a progress entry of the early handling (task-force members too).
+    "earlywarning.progress": STAFF,
+    # Escalate a warning to an incident or convert it to a petition case.
+    "earlywarning.escalate": frozenset(
+        {Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD, Role.HEAD, Role.DEPUTY}
+    ),
     #
     # --- incidents (incidents) ---
     # Register an incident received (plan §六(二)).

@@ -64,6 +64,12 @@ def _message(code: str, params: dict[str, Any]) -> str:
         "unknown_reference": _("“%(value)s” is not defined in %(kind)s"),
         "duplicate_key": _("“%(value)s” appears more than once"),
         "same_event": _("a deadline cannot start and end on the same event “%(value)s”"),
+        "warning_applies_to": _(
+            "deadline “%(value)s” runs on warnings and cannot be limited to incident categories"
+        ),
+        "missing_risk_cell": _(
+            "the risk matrix has no cell for urgency “%(urgency)s” × harm “%(harm)s”"
+        ),
         "missing_deadline": _(
             "the plan has no deadline from %(starts_on)s to %(ends_on)s (the verified report, plan §六(二))"
         ),

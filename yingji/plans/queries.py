@@ -26,6 +26,7 @@ def plan_overview(plan: Plan) -> dict[str, Any]:
         ],
         "deadlines": [deadline_row(d) for d in plan.deadlines],
         "warning_report": plan.report_field_names("warning"),
+        "warning_deadlines": [deadline_row(d) for d in plan.warning_deadlines()],
         "incident_report": plan.report_field_names("incident"),
         "escalation": [{"step": s, "label": ESCALATION_LABELS[s.role]} for s in plan.escalation],
     }

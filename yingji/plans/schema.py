@@ -38,6 +38,18 @@ class Event(StrEnum):
     INCIDENT_CLOSED = "incident.closed"
 
 
+#: Events of the early-warning ledger; deadlines starting on these run on warnings, not incidents.
+WARNING_EVENTS = frozenset(
+    {
+        Event.WARNING_REGISTERED,
+        Event.WARNING_VERIFIED,
+        Event.WARNING_REPORTED,
+        Event.WARNING_CONTROLLED,
+        Event.WARNING_RESOLVED,
+    }
+)
+
+
 class UnitKind(StrEnum):
     """Kinds of township unit that a plan may name (plan §二(二), §六(四))."""
 
@@ -171,6 +183,65 @@ class EscalationStep(_Model):
     after_minutes: int = Field(ge=0, le=24 * 60)
 
 
+class RiskCell(_Model):
+    """One cell of the risk matrix: ``urgency`` × ``harm`` → ``risk`` (keys of the levels)."""
+
+    urgency: Key
+    harm: Key
+    risk: Key
+
+
+class RiskAssessment(_Model):
+    """Risk assessment of warnings (风险研判), plan §五(四): urgency × potential harm → risk level.
+
+    The plan names the two axes ("确定苗头的紧急程度、危害性") but not their
+    grades; the levels and the matrix are the township's (``configured``).
+    ``risk_levels`` run from lowest to highest; ``matrix`` has exactly one cell
+    for every pair of urgency and harm level.
+    """
+
+    section: str | None = None
+    configured: bool = True
+    urgency_levels: list[Named] = Field(min_length=1)
+    harm_levels: list[Named] = Field(min_length=1)
+    risk_levels: list[Named] = Field(min_length=1)
+    matrix: list[RiskCell] = Field(min_length=1)
+
+    def risk_for(self, urgency: str, harm: str) -> str:
+        """Return the risk level key for ``urgency`` × ``harm``; raises ``KeyError`` for a pair not in the matrix."""
+        for cell in self.matrix:
+            if cell.urgency == urgency and cell.harm == harm:
+                return cell.risk
+        raise KeyError((urgency, harm))
+
+
+def _level(key: str, name: str) -> Named:
+    return Named(key=key, name=name)
+
+
+def default_risk_assessment() -> RiskAssessment:
+    """Return the risk matrix used when a plan has none (3 × 3, the one in ``default.yaml``)."""
+    urgency = ["general", "urgent", "very_urgent"]
+    harm = ["minor", "serious", "severe"]
+    # risk = low / medium / high by the sum of the two grades (0–4): 0–1 low, 2 medium, 3–4 high.
+    grade = {0: "low", 1: "low", 2: "medium", 3: "high", 4: "high"}
+    return RiskAssessment(
+        section="五(四)",
+        urgency_levels=[
+            _level("general", "一般"),
+            _level("urgent", "紧急"),
+            _level("very_urgent", "特别紧急"),
+        ],
+        harm_levels=[_level("minor", "较小"), _level("serious", "较大"), _level("severe", "重大")],
+        risk_levels=[_level("low", "低风险"), _level("medium", "中风险"), _level("high", "高风险")],
+        matrix=[
+            RiskCell(urgency=u, harm=h, risk=grade[i + j])
+            for i, u in enumerate(urgency)
+            for j, h in enumerate(harm)
+        ],
+    )
+
+
 class Plan(_Model):
     """A township's petition-work emergency response plan as data (DESIGN.md §2).
 
@@ -191,6 +262,7 @@ class Plan(_Model):
     deadlines: list[PlanDeadline] = Field(min_length=1)
     aftermath: Aftermath
     escalation: list[EscalationStep] = Field(min_length=1)
+    risk_assessment: RiskAssessment = Field(default_factory=default_risk_assessment)
 
     def incident_category(self, key: str) -> IncidentCategory:
         """Return the incident category ``key``; raises ``KeyError`` if the plan has none."""
@@ -200,8 +272,24 @@ class Plan(_Model):
         raise KeyError(key)
 
     def deadlines_for(self, category_key: str) -> list[PlanDeadline]:
-        """Return the deadlines that apply to incidents of ``category_key``."""
-        return [d for d in self.deadlines if not d.applies_to or category_key in d.applies_to]
+        """Return the deadlines that apply to incidents of ``category_key`` (warning deadlines excluded)."""
+        return [
+            d
+            for d in self.deadlines
+            if d.starts_on not in WARNING_EVENTS
+            and (not d.applies_to or category_key in d.applies_to)
+        ]
+
+    def warning_deadlines(self) -> list[PlanDeadline]:
+        """Return the deadlines that run on warnings (those starting on a ``warning.*`` event, plan §五)."""
+        return [d for d in self.deadlines if d.starts_on in WARNING_EVENTS]
+
+    def warning_category(self, key: str) -> Named:
+        """Return the warning category ``key`` (plan §五(一)); raises ``KeyError`` if the plan has none."""
+        for category in self.warning_categories:
+            if category.key == key:
+                return category
+        raise KeyError(key)
 
     def report_field_names(self, which: str) -> list[str]:
         """Return the Chinese names of the report contents ``which`` ("warning" / "incident")."""
@@ -223,7 +311,7 @@ def cross_reference_problems(plan: Plan) -> list[tuple[Loc, str, dict[str, Any]]
 
     ``loc`` is the path of the offending field (as in pydantic errors), ``code``
     one of ``unknown_reference``, ``duplicate_key``, ``missing_deadline``,
-    ``same_event``; ``params`` fill the message. An empty list means the plan is whole.
+    ``same_event``, ``warning_applies_to``, ``missing_risk_cell``; ``params`` fill the message. An empty list means the plan is whole.
     """
     problems: list[tuple[Loc, str, dict[str, Any]]] = []
 
@@ -270,6 +358,48 @@ def cross_reference_problems(plan: Plan) -> list[tuple[Loc, str, dict[str, Any]]
                         ("deadlines", d, "applies_to", i),
                         "unknown_reference",
                         {"value": key, "kind": "incident_categories"},
+                    )
+                )
+
+    for d, deadline in enumerate(plan.deadlines):
+        if deadline.applies_to and deadline.starts_on in WARNING_EVENTS:
+            problems.append(
+                (("deadlines", d, "applies_to"), "warning_applies_to", {"value": deadline.name})
+            )
+
+    risk = plan.risk_assessment
+    urgencies = unique(risk.urgency_levels, "key", ("risk_assessment", "urgency_levels"))
+    harms = unique(risk.harm_levels, "key", ("risk_assessment", "harm_levels"))
+    risks = unique(risk.risk_levels, "key", ("risk_assessment", "risk_levels"))
+    seen_cells: set[tuple[str, str]] = set()
+    for i, cell in enumerate(risk.matrix):
+        for attr, known, kind in (
+            ("urgency", urgencies, "risk_assessment.urgency_levels"),
+            ("harm", harms, "risk_assessment.harm_levels"),
+            ("risk", risks, "risk_assessment.risk_levels"),
+        ):
+            if getattr(cell, attr) not in known:
+                problems.append(
+                    (
+                        ("risk_assessment", "matrix", i, attr),
+                        "unknown_reference",
+                        {"value": getattr(cell, attr), "kind": kind},
+                    )
+                )
+        pair = (cell.urgency, cell.harm)
+        if pair in seen_cells:
+            problems.append(
+                (("risk_assessment", "matrix", i), "duplicate_key", {"value": " × ".join(pair)})
+            )
+        seen_cells.add(pair)
+    for u in risk.urgency_levels:
+        for h in risk.harm_levels:
+            if (u.key, h.key) not in seen_cells:
+                problems.append(
+                    (
+                        ("risk_assessment", "matrix"),
+                        "missing_risk_cell",
+                        {"urgency": u.key, "harm": h.key},
                     )
                 )
 

@@ -1,0 +1,325 @@
+"""Benchmark of the early-warning ledger (issue 4): a large ledger's list, search and import.
+
+Run alone from the repository root: ``.venv/bin/python bench/ledger.py`` (on a
+fresh temporary SQLite database; ``DATABASE_URL`` is ignored). It builds a
+ledger of 100,000 warnings, then measures in one run:
+
+- the filtered list page (status + date range, first page of 50, through
+  Django's test client: login, query, template) against the equivalent raw
+  SQL (the same COUNT and the same page SELECT with the same joins);
+- the Chinese search (``q=征地补偿``, segmented with jieba) the same way;
+- importing a 10,000-row .xlsx through the import action (check + write),
+  printing the throughput.
+
+Goals (issue 4): page and search within 3× of the raw SQL. Ends with one line of JSON.
+"""
+
+from __future__ import annotations
+
+import atexit
+import io
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+TMP = tempfile.mkdtemp(prefix="yingji-bench-ledger-")
+atexit.register(shutil.rmtree, TMP, ignore_errors=True)  # the database is the run's own
+os.environ["YINGJI_VAR_DIR"] = TMP
+os.environ.pop("DATABASE_URL", None)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yingji.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+SH = ZoneInfo("Asia/Shanghai")
+N_WARNINGS = 100_000
+N_IMPORT = 10_000
+REPEAT = 15
+
+
+def say(*args: object) -> None:
+    print(*args, flush=True)
+
+
+def median_ms(fn, repeat: int = REPEAT) -> float:
+    fn()  # warm up
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+SUMMARIES = [
+    "{v}村民因征地的补偿款分配不满，扬言聚集",
+    "{v}商户反映拆迁安置房交付延期",
+    "{v}道路施工噪音扰民，居民多次投诉",
+    "{v}外出务工人员讨要工程款",
+    "{v}养殖户反映环保整治关停补偿不到位",
+    "{v}业主因物业费上涨集体反映",
+    "{v}村民对土地流转租金拖欠不满",
+    "{v}退役人员反映待遇落实问题",
+]
+CAUSES = ["补偿标准争议", "政策解释不到位", "企业拖欠款项", "历史遗留问题", "邻里纠纷升级"]
+STATUSES = ["registered", "verified", "reported", "assessed", "handling", "controlled"]
+STATUSES += ["resolved"] * 6 + ["dismissed", "escalated", "converted"]
+
+
+def build(township, actor) -> None:
+    from yingji.earlywarning.models import Warning
+    from yingji.earlywarning.search import index_text
+    from yingji.orgs.models import Unit
+
+    villages = list(Unit.objects.filter(township=township, kind="village"))
+    cats = ["brewing_unrest", "threatened_bypass", "internal_dispute", "other"]
+    risks = ["low", "medium", "high"]
+    index_cache: dict[tuple[str, str], str] = {}
+    start = datetime(2025, 1, 1, 8, 0, tzinfo=SH)
+    batch = []
+    t = time.perf_counter()
+    for i in range(N_WARNINGS):
+        village = villages[i % len(villages)]
+        summary = SUMMARIES[(i * 7) % len(SUMMARIES)].format(v=village.name)
+        cause = CAUSES[(i * 3) % len(CAUSES)]
+        key = (summary, cause)
+        if key not in index_cache:
+            index_cache[key] = index_text(summary, cause)
+        discovered = start + timedelta(minutes=9 * i)
+        status = STATUSES[(i * 11) % len(STATUSES)]
+        batch.append(
+            Warning(
+                township=township,
+                number=f"YJ{discovered.year}-{i + 1:06d}",
+                plan_version=township.plan_version,
+                category=cats[i % 4],
+                source="village_reporter",
+                status=status,
+                discovered_at=discovered,
+                village=village,
+                address=f"{i % 12 + 1}组",
+                summary=summary,
+                cause=cause,
+                headcount=5 + i % 40,
+                urgency=["general", "urgent", "very_urgent"][i % 3],
+                potential_harm=["minor", "serious", "severe"][(i // 3) % 3],
+                risk_level=risks[(i // 2) % 3],
+                resolved_at=discovered + timedelta(days=3) if status == "resolved" else None,
+                search_text=index_cache[key],
+            )
+        )
+        if len(batch) == 5000:
+            Warning.objects.bulk_create(batch)
+            batch = []
+            say(f"  {i + 1:,} warnings written ({time.perf_counter() - t:.1f} s)")
+    if batch:
+        Warning.objects.bulk_create(batch)
+    with connection.cursor() as c:
+        c.execute("ANALYZE")
+
+
+def raw_page(township_id: int, where: str, params: list) -> None:
+    with connection.cursor() as c:
+        c.execute(
+            f"SELECT COUNT(*) FROM earlywarning_warning w WHERE w.township_id = %s {where}",
+            [township_id, *params],
+        )
+        c.fetchone()
+        c.execute(
+            "SELECT w.id, w.number, w.discovered_at, w.category, w.address, w.summary, w.headcount,"
+            " w.risk_level, w.status, w.reported_at, w.resolved_at, w.plan_version_id,"
+            " v.name, m.name FROM earlywarning_warning w"
+            " LEFT JOIN orgs_unit v ON v.id = w.village_id"
+            " LEFT JOIN orgs_member m ON m.id = w.lead_official_id"
+            f" WHERE w.township_id = %s {where}"
+            " ORDER BY w.discovered_at DESC, w.id DESC LIMIT 50",
+            [township_id, *params],
+        )
+        rows = c.fetchall()
+        ids = [r[0] for r in rows]
+        if ids:
+            marks = ",".join(["%s"] * len(ids))
+            c.execute(
+                "SELECT t.warning_id, u.name FROM earlywarning_warning_units t"
+                f" JOIN orgs_unit u ON u.id = t.unit_id WHERE t.warning_id IN ({marks})",
+                ids,
+            )
+            c.fetchall()
+
+
+def view_queries(township, f) -> None:
+    """What the list view asks of the database: the count, one page of rows, their units."""
+    from django.core.paginator import Paginator
+
+    from yingji.earlywarning.queries import ledger, list_rows
+
+    page = Paginator(ledger(township, f), 50).get_page(1)
+    list_rows(page.object_list)
+    assert page.paginator.count >= 0
+
+
+def import_file_bytes(n: int) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("预警台账")
+    ws.append(
+        [
+            "序号",
+            "登记时间",
+            "类别",
+            "地点",
+            "事由",
+            "涉及人数",
+            "危害程度",
+            "紧急程度",
+            "处置措施",
+            "当前状态",
+        ]
+    )
+    start = datetime(2024, 1, 1, 8, 0)
+    for i in range(n):
+        ws.append(
+            [
+                i + 1,
+                start + timedelta(minutes=37 * i),
+                "由群众内部矛盾引起，尚未出现过激行为，可能会出现群体性事件的",
+                f"东岭村{i % 9 + 1}组",
+                f"第{i + 1}号：村民反映宅基地审批进度慢",
+                f"{3 + i % 20}人",
+                "较大",
+                "紧急",
+                "入户解释政策",
+                "已登记",
+            ]
+        )
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def main() -> None:
+    say(f"database: {settings.DATABASES['default']['NAME']}")
+    call_command("migrate", verbosity=0)
+    from yingji.earlywarning.import_actions import import_file
+    from yingji.earlywarning.queries import LedgerFilter, ledger
+    from yingji.orgs.access import Actor
+    from yingji.orgs.choices import Role
+    from yingji.orgs.demo import create_demo_township
+    from yingji.orgs.models import Member, Township
+
+    create_demo_township()
+    township = Township.objects.get(code="demo")
+    system = Actor.system("bench")
+    say(f"building a ledger of {N_WARNINGS:,} warnings …")
+    t = time.perf_counter()
+    build(township, system)
+    say(f"built in {time.perf_counter() - t:.1f} s")
+
+    staff = Member.objects.get(township=township, role=Role.PEACE_OFFICE_STAFF, user__isnull=False)
+    Member.objects.filter(pk=staff.pk).update(must_change_password=False)
+    client = Client()
+    client.force_login(staff.user)
+    url = reverse("earlywarning:ledger")
+
+    # The filtered list: one status and a date range, the common ledger view.
+    lo = datetime(2025, 6, 1, tzinfo=SH)
+    hi = datetime(2026, 4, 1, tzinfo=SH)
+    filt = {"status": "resolved", "date_from": "2025-06-01", "date_to": "2026-03-31"}
+    f = LedgerFilter(
+        status="resolved", date_from=lo.date(), date_to=(hi - timedelta(days=1)).date()
+    )
+    assert client.get(url, filt).status_code == 200
+    adapt = connection.ops.adapt_datetimefield_value  # the same UTC text Django stores
+    where = "AND w.status = %s AND w.discovered_at >= %s AND w.discovered_at < %s"
+    params = ["resolved", adapt(lo), adapt(hi)]
+    raw_ms = median_ms(lambda: raw_page(township.pk, where, params))
+    query_ms = median_ms(lambda: view_queries(township, f))
+    page_ms = median_ms(lambda: client.get(url, filt))
+    count = ledger(township, f).count()
+    say(
+        f"filtered list ({count:,} rows match): raw SQL {raw_ms:.2f} ms; the page's queries"
+        f" through the ORM {query_ms:.2f} ms ({query_ms / raw_ms:.2f}×); whole page over HTTP"
+        f" {page_ms:.1f} ms ({page_ms / raw_ms:.2f}×)"
+    )
+
+    search = {"q": "征地补偿"}
+    fs = LedgerFilter(q="征地补偿")
+    found = ledger(township, fs).count()
+    where = "AND w.search_text LIKE %s AND w.search_text LIKE %s"
+    params = ["% 征地 %", "% 补偿 %"]
+    raw_search_ms = median_ms(lambda: raw_page(township.pk, where, params))
+    search_query_ms = median_ms(lambda: view_queries(township, fs))
+    search_ms = median_ms(lambda: client.get(url, search))
+    say(
+        f"search 征地补偿 ({found:,} found): raw SQL {raw_search_ms:.1f} ms; ORM"
+        f" {search_query_ms:.1f} ms ({search_query_ms / raw_search_ms:.2f}×); whole page"
+        f" {search_ms:.1f} ms ({search_ms / raw_search_ms:.2f}×)"
+    )
+
+    content = import_file_bytes(N_IMPORT)
+    say(f"importing a {N_IMPORT:,}-row .xlsx ({len(content) / 1e6:.1f} MB) …")
+    t = time.perf_counter()
+    job = import_file(system, township, filename="bench.xlsx", content=content)
+    import_s = time.perf_counter() - t
+    assert job.state == "done" and job.created == N_IMPORT, (
+        job.state,
+        job.created,
+        job.problems[:3],
+    )
+    say(f"imported {job.created:,} rows in {import_s:.1f} s: {N_IMPORT / import_s:.0f} rows/s")
+    t = time.perf_counter()
+    again = import_file(system, township, filename="bench.xlsx", content=content)
+    reimport_s = time.perf_counter() - t
+    say(
+        f"re-import of the same file: {again.created} created, {again.duplicates:,} duplicates, {reimport_s:.1f} s"
+    )
+
+    figures = {
+        "list_raw_sql_ms": round(raw_ms, 2),
+        "list_query_ms": round(query_ms, 2),
+        "list_query_ratio": round(query_ms / raw_ms, 2),
+        "list_page_ms": round(page_ms, 1),
+        "list_page_ratio": round(page_ms / raw_ms, 2),
+        "search_raw_sql_ms": round(raw_search_ms, 1),
+        "search_query_ms": round(search_query_ms, 1),
+        "search_query_ratio": round(search_query_ms / raw_search_ms, 2),
+        "search_page_ms": round(search_ms, 1),
+        "search_page_ratio": round(search_ms / raw_search_ms, 2),
+        "import_rows": N_IMPORT,
+        "import_s": round(import_s, 1),
+        "import_rows_per_s": round(N_IMPORT / import_s),
+        "reimport_created": again.created,
+    }
+    goals = {
+        "list_page_ratio": ["<=", 3.0],
+        "list_query_ratio": ["<=", 3.0],
+        "search_page_ratio": ["<=", 3.0],
+        "search_query_ratio": ["<=", 3.0],
+        "reimport_created": ["<=", 0],
+    }
+    met = all(figures[k] <= v for k, (_op, v) in goals.items())
+    print(
+        json.dumps(
+            {"bench": "ledger", "figures": figures, "goals": goals, "met": met}, ensure_ascii=False
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

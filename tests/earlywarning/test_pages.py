@@ -1,0 +1,187 @@
+"""Ledger pages: filters, jieba search, pagination without N+1, detail history, forms, isolation."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.conftest import client_for, member_of
+from tests.earlywarning.test_lifecycle import T0, register, staff_of
+from yingji.earlywarning import actions
+from yingji.earlywarning.models import Warning
+from yingji.earlywarning.queries import LedgerFilter, ledger
+from yingji.orgs.access import Actor
+from yingji.orgs.choices import Role
+from yingji.orgs.models import Member, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(demo):
+    return client_for(member_of(demo, Role.PEACE_OFFICE_STAFF))
+
+
+def numbers(response):
+    return [r["number"] for r in response.context["rows"]]
+
+
+def test_search_segments_chinese_so_a_phrase_finds_its_words_apart(demo):
+    a = register(demo)  # 东岭村村民因征地的补偿款分配不满
+    b = register(demo, summary="西河村道路施工噪音扰民", cause="夜间施工")
+    assert list(ledger(demo, LedgerFilter(q="征地补偿"))) == [a]
+    assert list(ledger(demo, LedgerFilter(q="施工 扰民"))) == [b]
+    assert list(ledger(demo, LedgerFilter(q="公示"))) == [a]  # in the cause
+    assert list(ledger(demo, LedgerFilter(q="拆迁"))) == []
+
+
+def test_ledger_filters_by_status_category_village_risk_and_date(demo, staff):
+    head = Actor.for_member(member_of(demo, Role.HEAD))
+    a = register(demo)
+    b = register(
+        demo,
+        at=T0 + timedelta(days=3),
+        category="threatened_bypass",
+        village=Unit.objects.get(township=demo, name="西河村"),
+    )
+    actions.verify(staff_of(demo), a, at=T0 + timedelta(minutes=1))
+    actions.report(
+        staff_of(demo), a, urgency="urgent", potential_harm="severe", at=T0 + timedelta(minutes=2)
+    )
+    actions.assess(head, a, urgency="urgent", potential_harm="severe", at=T0 + timedelta(hours=1))
+    url = reverse("earlywarning:ledger")
+    assert numbers(staff.get(url)) == [b.number, a.number]
+    assert numbers(staff.get(url, {"status": "assessed"})) == [a.number]
+    assert numbers(staff.get(url, {"status": "open"})) == [b.number, a.number]
+    assert numbers(staff.get(url, {"category": "threatened_bypass"})) == [b.number]
+    village = Unit.objects.get(township=demo, name="东岭村")
+    assert numbers(staff.get(url, {"village": village.pk})) == [a.number]
+    assert numbers(staff.get(url, {"risk_level": "high"})) == [a.number]
+    assert numbers(staff.get(url, {"date_from": "2026-12-01"})) == [b.number]
+    assert numbers(staff.get(url, {"date_to": "2026-11-29"})) == [a.number]
+    page = staff.get(url, {"q": "征地补偿"}).content.decode()
+    assert (
+        a.number in page
+        and "高风险" in page
+        and "已研判" in page
+        and "2026年11月29日 09:00" in page
+    )
+
+
+def test_ledger_pages_with_a_fixed_number_of_queries(demo, staff):
+    lead = Member.objects.get(township=demo, name="李卫东")
+    units = list(Unit.objects.filter(township=demo, name__in=["东岭村", "镇平安办"]))
+    head = Actor.for_member(member_of(demo, Role.HEAD))
+
+    def make(n):
+        for i in range(n):
+            w = register(demo, at=T0 + timedelta(minutes=i))
+            actions.verify(staff_of(demo), w, at=T0 + timedelta(minutes=i + 1))
+            actions.report(
+                staff_of(demo),
+                w,
+                urgency="urgent",
+                potential_harm="minor",
+                at=T0 + timedelta(minutes=i + 2),
+            )
+            actions.assess(
+                head, w, urgency="urgent", potential_harm="minor", at=T0 + timedelta(minutes=i + 3)
+            )
+            actions.start_handling(
+                head, w, lead_official=lead, units=units, at=T0 + timedelta(minutes=i + 4)
+            )
+
+    url = reverse("earlywarning:ledger")
+    make(3)
+    with CaptureQueriesContext(connection) as few:
+        assert staff.get(url).status_code == 200
+    make(60)
+    with CaptureQueriesContext(connection) as many:
+        response = staff.get(url)
+    assert len(response.context["rows"]) == 50  # one page
+    assert len(many.captured_queries) == len(few.captured_queries)
+    second = staff.get(url, {"page": 2})
+    assert len(second.context["rows"]) == 13
+    assert "第 2 页，共 2 页" in second.content.decode()
+
+
+def test_register_page_keeps_what_was_typed_and_places_errors(demo, staff):
+    url = reverse("earlywarning:register")
+    response = staff.post(
+        url, {"category": "other", "source": "hotline", "summary": "", "address": "南湖社区北门"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"summary": ["这个字段是必填项。"]}
+    assert 'value="南湖社区北门"' in response.content.decode()
+    response = staff.post(
+        url, {"category": "other", "source": "hotline", "summary": "南湖社区商户聚集"}
+    )
+    w = Warning.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "earlywarning:detail", args=[w.pk]
+    )
+    assert w.registered_by.name == "刘洋"
+
+
+def test_detail_shows_history_and_refuses_an_incomplete_report_by_field(demo, staff):
+    w = register(demo, development="", measures="")
+    with time_machine.travel(T0 + timedelta(minutes=3), tick=False):
+        assert (
+            staff.post(
+                reverse("earlywarning:act", args=[w.pk, "verify"]), {"note": "已核实"}
+            ).status_code
+            == 302
+        )
+        response = staff.post(
+            reverse("earlywarning:act", args=[w.pk, "report"]),
+            {"summary": w.summary, "headcount": "12"},
+        )
+    assert response.status_code == 400
+    form = response.context["forms"]["report"]
+    assert form.errors["development"] == ["报告须写明：事态发展。"]
+    assert form.errors["measures"] == ["报告须写明：应采取的措施。"]
+    assert form.errors["urgency"] == ["报告须写明：紧急程度。"]
+    page = staff.get(reverse("earlywarning:detail", args=[w.pk])).content.decode()
+    assert "<strong>登记入账</strong>" in page and "<strong>已核实</strong>" in page
+    assert "立即核实预警信息" in page and "已核实" in page
+
+
+def test_other_township_gets_404_and_auditor_cannot_act(demo, other):
+    w = register(demo)
+    outsider = client_for(member_of(other, Role.PEACE_OFFICE_STAFF))
+    assert outsider.get(reverse("earlywarning:detail", args=[w.pk])).status_code == 404
+    assert outsider.post(reverse("earlywarning:act", args=[w.pk, "verify"]), {}).status_code == 404
+    assert numbers(outsider.get(reverse("earlywarning:ledger"))) == []
+    auditor = client_for(member_of(demo, Role.AUDITOR))
+    response = auditor.get(reverse("earlywarning:detail", args=[w.pk]))
+    assert response.status_code == 200 and response.context["forms"] == {}
+    auditor.post(reverse("earlywarning:act", args=[w.pk, "verify"]), {"note": "x"})
+    w.refresh_from_db()
+    assert w.status == "registered"
+
+
+def test_home_counts_open_warnings_and_nav_links_the_ledger(demo, staff):
+    register(demo)
+    w = register(demo, summary="第二条")
+    actions.dismiss(staff_of(demo), w, reason="误传", at=T0 + timedelta(minutes=1))
+    response = staff.get(reverse("home"))
+    assert response.context["open_warnings"] == 1
+    page = response.content.decode()
+    assert '<span class="n">1</span>' in page and "预警台账" in page
+
+
+def test_export_page_downloads_the_filtered_ledger(demo, staff):
+    import io
+
+    from openpyxl import load_workbook
+
+    register(demo)
+    register(demo, summary="西河村道路施工噪音扰民", cause="夜间施工")
+    response = staff.get(reverse("earlywarning:export"), {"q": "施工"})
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][4] == "西河村道路施工噪音扰民"

@@ -1,0 +1,180 @@
+"""Forms of the ledger pages; they parse input, the actions validate and decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yingji.orgs.choices import UnitKind
+from yingji.orgs.models import Member, Township, Unit
+from yingji.plans.schema import Plan
+
+from .choices import WarningSource, WarningStatus
+
+_DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+def _dt(label: Any, required: bool = False) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        input_formats=_DT_FORMATS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+def _levels(levels: Any) -> list[tuple[str, str]]:
+    return [("", "—")] + [(lv.key, lv.name) for lv in levels]
+
+
+class ContentsForm(forms.Form):
+    """The §五(三) contents of a warning (register, and completing a report)."""
+
+    category = forms.ChoiceField(label=_("category"))
+    source = forms.ChoiceField(label=_("source"), choices=WarningSource.choices)
+    discovered_at = _dt(_("registered at"))
+    summary = forms.CharField(
+        label=_("summary of the matter"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    cause = forms.CharField(
+        label=_("cause"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    expected_at = _dt(_("time of the matter"))
+    village = forms.ModelChoiceField(
+        label=_("village (community)"), queryset=Unit.objects.none(), required=False
+    )
+    address = forms.CharField(label=_("place"), required=False, max_length=200)
+    headcount = forms.IntegerField(label=_("headcount"), required=False, min_value=0)
+    parties = forms.CharField(
+        label=_("parties to the matter"),
+        required=False,
+        help_text=_("Only as parties to the matter, with what is needed to handle it."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    potential_harm = forms.ChoiceField(label=_("potential harm"), required=False)
+    urgency = forms.ChoiceField(label=_("urgency"), required=False)
+    development = forms.CharField(
+        label=_("development"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    measures = forms.CharField(
+        label=_("measures"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, township: Township, plan: Plan, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(c.key, c.name) for c in plan.warning_categories]
+        self.fields["village"].queryset = Unit.objects.filter(
+            township=township, kind=UnitKind.VILLAGE
+        )
+        self.fields["potential_harm"].choices = _levels(plan.risk_assessment.harm_levels)
+        self.fields["urgency"].choices = _levels(plan.risk_assessment.urgency_levels)
+
+
+class ReportForm(ContentsForm):
+    """Complete the report's contents and send it (category, source, time stay as registered)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for name in ("category", "source", "discovered_at"):
+            del self.fields[name]
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason for dismissal"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AssessForm(forms.Form):
+    urgency = forms.ChoiceField(label=_("urgency"))
+    potential_harm = forms.ChoiceField(label=_("potential harm"))
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["urgency"].choices = _levels(plan.risk_assessment.urgency_levels)
+        self.fields["potential_harm"].choices = _levels(plan.risk_assessment.harm_levels)
+
+
+class HandlingForm(forms.Form):
+    lead_official = forms.ModelChoiceField(label=_("lead official"), queryset=Member.objects.none())
+    units = forms.ModelMultipleChoiceField(
+        label=_("responsible units"), queryset=Unit.objects.none()
+    )
+    measures = forms.CharField(
+        label=_("measures"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, township: Township, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_official"].queryset = Member.objects.filter(
+            township=township, active=True
+        )
+        self.fields["units"].queryset = Unit.objects.filter(township=township, active=True)
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(label=_("progress"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(label=_("resolution"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EscalateForm(forms.Form):
+    category = forms.ChoiceField(label=_("incident category"))
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(c.key, c.short_name) for c in plan.incident_categories]
+
+
+class ConvertForm(forms.Form):
+    content = forms.CharField(
+        label=_("the demand"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class FilterForm(forms.Form):
+    """The ledger's filters (GET)."""
+
+    q = forms.CharField(label=_("search"), required=False)
+    status = forms.ChoiceField(label=_("status"), required=False)
+    category = forms.ChoiceField(label=_("category"), required=False)
+    village = forms.ModelChoiceField(
+        label=_("village (community)"), queryset=Unit.objects.none(), required=False
+    )
+    risk_level = forms.ChoiceField(label=_("risk level"), required=False)
+    date_from = forms.DateField(
+        label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, township: Township, plan: Plan, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("all")), ("open", _("open"))] + list(
+            WarningStatus.choices
+        )
+        self.fields["category"].choices = [("", _("all"))] + [
+            (c.key, f"{c.section or ''} {c.name[:16]}") for c in plan.warning_categories
+        ]
+        self.fields["village"].queryset = Unit.objects.filter(
+            township=township, kind=UnitKind.VILLAGE
+        )
+        self.fields["village"].empty_label = _("all")
+        self.fields["risk_level"].choices = [("", _("all"))] + [
+            (lv.key, lv.name) for lv in plan.risk_assessment.risk_levels
+        ]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("ledger file (.xlsx)"))

@@ -1,0 +1,263 @@
+"""Read models of the ledger: the filtered list, search, the detail's history, display values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy
+
+from yingji.audit.models import AuditEvent
+from yingji.orgs.models import Township
+from yingji.plans.models import PlanVersion
+from yingji.plans.schema import Plan
+
+from .choices import OPEN_STATUSES, WarningStatus
+from .models import Warning
+from .search import query_tokens
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    """What the ledger list is narrowed to. Dates are local (Asia/Shanghai) registration dates, inclusive."""
+
+    status: str = ""
+    category: str = ""
+    village: int | None = None
+    risk_level: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+
+
+def ledger(township: Township, f: LedgerFilter | None = None) -> QuerySet[Warning]:
+    """Return the township's warnings narrowed by ``f``, newest first, ready for a page of rows.
+
+    Related rows used by the list (village, lead official, units) are fetched
+    in a fixed number of queries, whatever the page size. Search ``f.q``
+    matches warnings whose summary or cause holds every jieba token of it.
+    """
+    f = f or LedgerFilter()
+    qs = Warning.objects.filter(township=township)
+    if f.status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif f.status:
+        qs = qs.filter(status=f.status)
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.village:
+        qs = qs.filter(village_id=f.village)
+    if f.risk_level:
+        qs = qs.filter(risk_level=f.risk_level)
+    if f.date_from:
+        qs = qs.filter(discovered_at__gte=datetime.combine(f.date_from, time(0), SHANGHAI))
+    if f.date_to:
+        end = datetime.combine(f.date_to + timedelta(days=1), time(0), SHANGHAI)
+        qs = qs.filter(discovered_at__lt=end)
+    for token in query_tokens(f.q):
+        qs = qs.filter(search_text__contains=f" {token} ")
+    return qs.select_related("village", "lead_official")
+
+
+#: The columns the ledger list shows (the rest stay in the database: long texts, search tokens).
+LIST_FIELDS = (
+    "id",
+    "number",
+    "plan_version_id",
+    "category",
+    "status",
+    "discovered_at",
+    "village__name",
+    "address",
+    "summary",
+    "headcount",
+    "risk_level",
+    "reported_at",
+    "resolved_at",
+    "lead_official__name",
+)
+
+
+def _short(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def list_rows(qs: QuerySet[Warning]) -> list[dict[str, Any]]:
+    """Return the rows of ``qs`` (a page slice of :func:`ledger`) as the ledger list shows them.
+
+    Each row: the :data:`LIST_FIELDS` values plus ``registered`` (local time
+    text), ``place``, ``category_name``, ``risk_name``, ``status_name``,
+    ``units`` (names, "、"-joined), ``to_report`` and ``total`` (duration
+    texts). Two queries in all, whatever the page size (rows, then units).
+    """
+    rows = list(qs.values(*LIST_FIELDS))
+    names: dict[int, list[str]] = {r["id"]: [] for r in rows}
+    through = Warning.units.through
+    for warning_id, name in (
+        through.objects.filter(warning_id__in=list(names))
+        .order_by("unit__name")
+        .values_list("warning_id", "unit__name")
+    ):
+        names[warning_id].append(name)
+    plans = Plans()
+    for r in rows:
+        plan = plans.of_version(r["plan_version_id"])
+        village = r["village__name"] or ""
+        r["place"] = (
+            r["address"] if village and r["address"].startswith(village) else village + r["address"]
+        )
+        r["registered"] = local(r["discovered_at"])
+        r["category_name"] = category_name(plan, r["category"])
+        r["category_short"] = _short(r["category_name"], 14)
+        r["summary_short"] = _short(r["summary"], 40)
+        r["risk_name"] = level_name(plan, "risk", r["risk_level"]) if r["risk_level"] else ""
+        r["status_name"] = WarningStatus(r["status"]).label
+        r["units"] = "、".join(names[r["id"]])
+        r["to_report"] = duration_text(Warning._between(r["discovered_at"], r["reported_at"]))
+        r["total"] = duration_text(Warning._between(r["discovered_at"], r["resolved_at"]))
+    return rows
+
+
+def open_count(township: Township) -> int:
+    """Return how many of the township's warnings are open (home page)."""
+    return Warning.objects.filter(township=township, status__in=OPEN_STATUSES).count()
+
+
+def status_counts(township: Township) -> dict[str, int]:
+    """Return ``{status: count}`` of the township's warnings."""
+    rows = Warning.objects.filter(township=township).values("status").annotate(n=Count("id"))
+    return {r["status"]: r["n"] for r in rows}
+
+
+#: Validated plans by plan version id. Published versions never change (``PlanVersion.save``
+#: refuses updates), so a plan read once serves every later page of this process.
+_PLANS: dict[int, Plan] = {}
+
+
+class Plans:
+    """The plans of warnings by ``plan_version_id``, each loaded and validated once (no N+1)."""
+
+    def of(self, warning: Warning) -> Plan:
+        """Return the plan version ``warning`` started under."""
+        return self.of_version(warning.plan_version_id)
+
+    def of_version(self, pk: int) -> Plan:
+        """Return the plan of plan version ``pk``."""
+        plan = _PLANS.get(pk)
+        if plan is None:
+            plan = _PLANS[pk] = PlanVersion.objects.get(pk=pk).plan
+        return plan
+
+
+def level_name(plan: Plan, axis: str, key: str) -> str:
+    """Return the plan's name of level ``key`` on ``axis`` (urgency / harm / risk); the key if unknown."""
+    risk = plan.risk_assessment
+    levels = {"urgency": risk.urgency_levels, "harm": risk.harm_levels, "risk": risk.risk_levels}[
+        axis
+    ]
+    for level in levels:
+        if level.key == key:
+            return level.name
+    return key
+
+
+def category_name(plan: Plan, key: str) -> str:
+    """Return the plan's name of warning category ``key`` (plan §五(一)); the key if unknown."""
+    try:
+        return plan.warning_category(key).name
+    except KeyError:
+        return key
+
+
+def local(dt: datetime | None) -> str:
+    """Return ``dt`` in Asia/Shanghai as ``Y年n月j日 H:i``; empty for None."""
+    if dt is None:
+        return ""
+    d = dt.astimezone(SHANGHAI)
+    return f"{d.year}年{d.month}月{d.day}日 {d:%H:%M}"
+
+
+def display_value(warning: Warning, key: str) -> str:
+    """Return the value of report content ``key`` (a plan ``report_fields`` key) as shown to people."""
+    if key == "time":
+        return local(warning.expected_at)
+    if key == "place":
+        return warning.place
+    if key == "headcount":
+        return "" if warning.headcount is None else str(warning.headcount)
+    plan = warning.plan_version.plan
+    if key == "potential_harm":
+        return level_name(plan, "harm", warning.potential_harm) if warning.potential_harm else ""
+    if key == "urgency":
+        return level_name(plan, "urgency", warning.urgency) if warning.urgency else ""
+    if key == "lead_persons":
+        return warning.parties
+    return str(getattr(warning, key, "") or "")
+
+
+def duration_text(delta: timedelta | None) -> str:
+    """Return a duration as 「X天X小时X分」 (days only when any); empty for None."""
+    if delta is None:
+        return ""
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    text = f"{hours}小时{mins}分"
+    return f"{days}天{text}" if days else text
+
+
+#: Display names of the ledger's audit actions, for the history on the detail page.
+ACTION_LABELS = {
+    "earlywarning.register": gettext_lazy("registered in the ledger"),
+    "earlywarning.update": gettext_lazy("contents changed"),
+    "earlywarning.verify": gettext_lazy("verified"),
+    "earlywarning.dismiss": gettext_lazy("dismissed as unfounded"),
+    "earlywarning.report": gettext_lazy("reported to the head"),
+    "earlywarning.assess": gettext_lazy("risk assessed"),
+    "earlywarning.start_handling": gettext_lazy("task force formed"),
+    "earlywarning.progress": gettext_lazy("progress"),
+    "earlywarning.mark_controlled": gettext_lazy("under control"),
+    "earlywarning.resolve": gettext_lazy("resolved"),
+    "earlywarning.escalate": gettext_lazy("escalated to an incident"),
+    "earlywarning.convert": gettext_lazy("converted to a petition case"),
+    "earlywarning.import_row": gettext_lazy("imported from a ledger file"),
+}
+
+
+def history(warning: Warning) -> list[dict[str, Any]]:
+    """Return the warning's whole history, oldest first: audit events and progress entries.
+
+    Each entry is ``{at, kind, action, actor, detail}`` (``kind`` "audit" or "progress").
+    """
+    events = AuditEvent.objects.filter(
+        object_type=warning._meta.label_lower, object_id=str(warning.pk)
+    ).order_by("at", "id")
+    rows: list[dict[str, Any]] = [
+        {
+            "at": e.at,
+            "kind": "audit",
+            "action": e.action,
+            "label": ACTION_LABELS.get(e.action, e.action),
+            "actor": e.actor_label,
+            "detail": e.after,
+        }
+        for e in events
+    ]
+    rows += [
+        {
+            "at": p.at,
+            "kind": "progress",
+            "action": "",
+            "label": "",
+            "actor": p.author_label,
+            "detail": p.text,
+        }
+        for p in warning.progress.all()
+    ]
+    rows.sort(key=lambda r: r["at"])
+    return rows
