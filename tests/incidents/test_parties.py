@@ -16,7 +16,7 @@ from yingji.audit.models import PersonalDataAccess
 from yingji.incidents import actions, actions_scene
 from yingji.incidents.access import is_handler, party_details
 from yingji.incidents.forms import report_form
-from yingji.incidents.models import Party
+from yingji.incidents.models import Demand, Party
 from yingji.orgs.access import Actor
 from yingji.orgs.choices import Role
 from yingji.petitions import access as petitions_access
@@ -90,6 +90,8 @@ def test_a_reader_outside_the_handlers_gets_no_names(demo, role):
             content="补发征地补偿款",
             parties=list(incident.parties.all()),
         )
+    reads = PersonalDataAccess.objects.count()  # the demand's content was checked: one read
+    assert reads == 1
     outsider = member_of(demo, role)
     assert not is_handler(Actor.for_member(outsider), incident)
     with pytest.raises(PermissionDenied):
@@ -105,7 +107,7 @@ def test_a_reader_outside_the_handlers_gets_no_names(demo, role):
     ]
     assert _names(str(body)) == []
     assert client.get(f"/api/incidents/{incident.pk}/parties").status_code == 403
-    assert PersonalDataAccess.objects.count() == 0
+    assert PersonalDataAccess.objects.count() == reads
 
 
 @pytest.mark.django_db
@@ -131,6 +133,11 @@ def test_a_handlers_read_is_logged_with_who_what_and_why(demo, other):
         (member.label, incident.number, str(incident.pk), "test", ["name", "contact"]),
     ]
     assert log[0].object_type == "incidents.incident" and log[0].township == demo
+    assert log[0].source_ip == "127.0.0.1"
+    # The auditor reads the log (incident number, fields, purpose), never the details.
+    audit_page = client_for(member_of(demo, Role.AUDITOR)).get("/petitions/access-log/")
+    text = audit_page.content.decode()
+    assert text.count(incident.number) == 3 and "incident_page" in text and _names(text) == []
     # A task-force member reads once on this incident's task force, not before.
     huang = Actor.for_member(member_of(demo, Role.TASK_FORCE_MEMBER))
     assert not is_handler(huang, incident)
@@ -152,12 +159,22 @@ def test_a_demand_becomes_a_case_with_its_parties(demo):
     with time_machine.travel(T0, tick=False):
         incident = activated(demo)
         rep, petitioner = incident.parties.order_by("id")
+        # The demand's clear text refuses a party's name or contact, and the check is a logged read.
+        with pytest.raises(ValidationError) as err:
+            actions_scene.register_demand(
+                a[Role.TASK_FORCE_MEMBER], incident, content=f"{REP}要求补发补偿款", parties=[rep]
+            )
+        assert set(err.value.message_dict) == {"content"}
+        check = PersonalDataAccess.objects.get()
+        assert (check.actor_label, check.purpose) == ("黄磊", "check_demand_text")
         demand = actions_scene.register_demand(
-            a[Role.TASK_FORCE_MEMBER],
-            incident,
-            content=f"{REP}等要求补发补偿款，回电{REP_PHONE}",
-            parties=[rep, petitioner],
+            a[Role.TASK_FORCE_MEMBER], incident, content="要求补发补偿款", parties=[rep, petitioner]
         )
+        # A demand recorded before the check may still name them: the case withholds them.
+        Demand.objects.filter(pk=demand.pk).update(
+            content=f"{REP}等要求补发补偿款，回电{REP_PHONE}"
+        )
+        demand.refresh_from_db()
         case = actions_scene.demand_to_case(staff, demand)
     # A group: its representative is the case's party; the petitioner behind it is not recorded.
     details = petitions_access.party_details(staff, case, purpose="test")
@@ -197,7 +214,7 @@ def test_more_than_five_people_need_representatives(demo):
         demand = actions_scene.register_demand(staff, incident, content="补发", parties=crowd)
         with pytest.raises(ValidationError, match="代表"):
             actions_scene.demand_to_case(staff, demand)
-        assert PersonalDataAccess.objects.count() == 0
+        assert not PersonalDataAccess.objects.filter(purpose="demand_to_case").exists()
         actions_scene.add_party(staff, incident, name="诸葛明", capacity="representative")
         case = actions_scene.demand_to_case(staff, demand)
     details = petitions_access.party_details(staff, case, purpose="test")

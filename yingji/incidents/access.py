@@ -96,6 +96,13 @@ def party_details(
     incident (:func:`is_handler`); nothing is logged then.
     """
     require_handler(actor, incident)
+    return _decrypt(actor, incident, parties, purpose)
+
+
+def _decrypt(
+    actor: Actor, incident: Incident, parties: Iterable[Party] | None, purpose: str
+) -> list[PartyDetails]:
+    """Decrypt ``parties`` (default: all of the incident's) and log the read; no permission check."""
     rows = list(incident.parties.all()) if parties is None else list(parties)
     if any(p.incident_id != incident.pk for p in rows):
         raise PermissionDenied("not a party of this incident")
@@ -111,6 +118,23 @@ def party_details(
         )
         for p in rows
     ]
+
+
+def mentions_party(actor: Actor, incident: Incident, text: str, *, purpose: str) -> bool:
+    """True if ``text`` contains a name or contact (two characters or more) of a party of ``incident``.
+
+    For actions that store clear text (a demand's content): the parties are
+    decrypted inside the action and nothing is shown to ``actor``, so there is
+    no handler check; the read is still logged with ``actor`` (who caused it)
+    and ``purpose``. No party, no read, no log.
+    """
+    if not text or not incident.parties.exists():
+        return False
+    for party in _decrypt(actor, incident, None, purpose):
+        for value in (party.name.strip(), party.contact.strip()):
+            if len(value) >= 2 and value in text:
+                return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from yingji.orgs.models import Member
 from yingji.petitions.actions import receive_case
 from yingji.petitions.crypto import encrypt
 
+from .access import mentions_party, party_details
 from .actions import leaders, link, log
 from .choices import DemandStatus, HashSource, IncidentStatus, LogKind, PartyCapacity
 from .models import (
@@ -374,7 +375,10 @@ def register_demand(
 ) -> Demand:
     """Register a demand the people bring on scene (plan §六(五)2(3) 对诉求进行登记).
 
-    ``parties`` are parties of this incident. Raises ``ValidationError``.
+    ``parties`` are parties of this incident. The content is stored in clear
+    text (and goes into the log and a petition case), so it must not contain a
+    party's name or contact (DESIGN.md §6): checked by decrypting the parties
+    here, the read logged (purpose ``check_demand_text``). Raises ``ValidationError``.
     """
     require(actor, "incidents.on_scene", incident.township)
     _require_status(incident, _ON_SCENE)
@@ -382,6 +386,15 @@ def register_demand(
         raise ValidationError({"content": _("Write the demand.")})
     if any(p.incident_id != incident.pk for p in parties):
         raise ValidationError({"parties": _("Parties must be parties of this incident.")})
+    if mentions_party(actor, incident, content, purpose="check_demand_text"):
+        raise ValidationError(
+            {
+                "content": _(
+                    "Do not write a party's name or contact here: tick the parties below; "
+                    "their details are kept encrypted."
+                )
+            }
+        )
     now = timezone.now()
     with transaction.atomic():
         demand = Demand.objects.create(
@@ -452,8 +465,6 @@ def demand_to_case(actor: Actor, demand: Demand):
     content (the case keeps them encrypted). Raises ``ValidationError`` and
     ``PermissionDenied``.
     """
-    from .access import party_details
-
     _settleable(actor, demand)
     chosen, is_group = _case_parties(demand)
     now = timezone.now()
