@@ -25,7 +25,9 @@ from yingji.notify.outbox import queue
 from yingji.orgs.access import Actor, require
 from yingji.orgs.models import Member
 from yingji.petitions.actions import receive_case
+from yingji.petitions.crypto import encrypt
 
+from .access import mentions_party, party_details
 from .actions import leaders, link, log
 from .choices import DemandStatus, HashSource, IncidentStatus, LogKind, PartyCapacity
 from .models import (
@@ -336,13 +338,19 @@ def add_party(
     """Record a person as a party to the matter, with the minimum details needed to reply.
 
     ``capacity`` is a ``PartyCapacity`` value; at most five representatives
-    (《信访工作条例》第十八条). Raises ``ValidationError``.
+    (《信访工作条例》第十八条). ``name`` (at most 50 characters) and ``contact``
+    (at most 100) are stored encrypted (DESIGN.md §6); read them back through
+    ``incidents.access.party_details``. Raises ``ValidationError``.
     """
     require(actor, "incidents.on_scene", incident.township)
     _require_status(incident, [s for s in IncidentStatus if s != IncidentStatus.CLOSED])
     capacity = capacity or PartyCapacity.PETITIONER
     if not name.strip():
         raise ValidationError({"name": _("Required.")})
+    if len(name.strip()) > 50:
+        raise ValidationError({"name": _("At most 50 characters.")})
+    if len(contact.strip()) > 100:
+        raise ValidationError({"contact": _("At most 100 characters.")})
     if capacity not in PartyCapacity.values:
         raise ValidationError({"capacity": _("Unknown capacity.")})
     reps = incident.parties.filter(capacity=PartyCapacity.REPRESENTATIVE).count()
@@ -354,8 +362,8 @@ def add_party(
         party = Party.objects.create(
             township=incident.township,
             incident=incident,
-            name=name.strip(),
-            contact=contact.strip(),
+            name_enc=encrypt(name.strip()),
+            contact_enc=encrypt(contact.strip()),
             capacity=capacity,
         )
         record(actor, "incidents.add_party", incident, after={"party": party.pk})
@@ -367,7 +375,10 @@ def register_demand(
 ) -> Demand:
     """Register a demand the people bring on scene (plan §六(五)2(3) 对诉求进行登记).
 
-    ``parties`` are parties of this incident. Raises ``ValidationError``.
+    ``parties`` are parties of this incident. The content is stored in clear
+    text (and goes into the log and a petition case), so it must not contain a
+    party's name or contact (DESIGN.md §6): checked by decrypting the parties
+    here, the read logged (purpose ``check_demand_text``). Raises ``ValidationError``.
     """
     require(actor, "incidents.on_scene", incident.township)
     _require_status(incident, _ON_SCENE)
@@ -375,6 +386,15 @@ def register_demand(
         raise ValidationError({"content": _("Write the demand.")})
     if any(p.incident_id != incident.pk for p in parties):
         raise ValidationError({"parties": _("Parties must be parties of this incident.")})
+    if mentions_party(actor, incident, content, purpose="check_demand_text"):
+        raise ValidationError(
+            {
+                "content": _(
+                    "Do not write a party's name or contact here: tick the parties below; "
+                    "their details are kept encrypted."
+                )
+            }
+        )
     now = timezone.now()
     with transaction.atomic():
         demand = Demand.objects.create(
@@ -397,23 +417,71 @@ def _settleable(actor: Actor, demand: Demand) -> None:
         raise ValidationError(_("This demand is settled already."))
 
 
+def _case_parties(demand: Demand) -> tuple[list[Party], bool]:
+    """Return the parties a demand's case replies to, and whether it is a group petition.
+
+    The demand's representatives if it has any (a group, at most five by
+    Art. 18); else its parties if they are at most five; else the incident's
+    representatives. Raises ``ValidationError`` when more than five people
+    stand behind the demand and no representatives are recorded
+    (《信访工作条例》第十八条: a group chooses at most five representatives).
+    """
+    parties = list(demand.parties.all())
+    reps = [p for p in parties if p.capacity == PartyCapacity.REPRESENTATIVE]
+    if reps:
+        return reps, True
+    if len(parties) <= MAX_REPRESENTATIVES:
+        return parties, False
+    reps = list(demand.incident.parties.filter(capacity=PartyCapacity.REPRESENTATIVE))
+    if reps:
+        return reps, True
+    raise ValidationError(
+        _(
+            "More than five people stand behind this demand: record the group's representatives "
+            "(at most five, Art. 18) as parties of the incident first."
+        )
+    )
+
+
+def _withhold(text: str, secrets: Sequence[str]) -> str:
+    """Return ``text`` with every secret of two characters or more replaced by "(withheld)"."""
+    for secret in sorted(
+        {s.strip() for s in secrets if len(s.strip()) >= 2}, key=len, reverse=True
+    ):
+        text = text.replace(secret, _("(withheld)"))
+    return text
+
+
 def demand_to_case(actor: Actor, demand: Demand):
     """Turn a demand into a petition case (plan §七(一)); return the ``PetitionCase``.
 
     Calls ``petitions.actions.receive_case`` (channel ``incident_demand``), so
-    the case's statutory deadlines open; the demand keeps the case.
+    the case's statutory deadlines open; the demand keeps the case. The case
+    gets the demand's parties (see :func:`_case_parties`; their representatives
+    for a group, Art. 18) with their names and contacts, so that it can reply
+    to them: they are decrypted here, and the read is logged
+    (``incidents.access.party_details``, purpose ``demand_to_case``). Their
+    names and contacts are withheld from the case's clear-text summary and
+    content (the case keeps them encrypted). Raises ``ValidationError`` and
+    ``PermissionDenied``.
     """
     _settleable(actor, demand)
+    chosen, is_group = _case_parties(demand)
     now = timezone.now()
     with transaction.atomic():
+        people = party_details(actor, demand.incident, purpose="demand_to_case", parties=chosen)
+        secrets = [v for p in people for v in (p.name, p.contact)]
         case = receive_case(
             actor,
             demand.township,
             channel="incident_demand",
-            summary=f"{demand.incident.number} {demand.content}"[:300],
-            content=demand.content,
+            summary=_withhold(f"{demand.incident.number} {demand.content}", secrets)[:300],
+            content=_withhold(demand.content, secrets),
             received_at=now,
             source_object=demand,
+            parties=[{"name": p.name, "phone": p.contact, "address": ""} for p in people],
+            is_group=is_group,
+            headcount=demand.incident.headcount if is_group else None,
         )
         Demand.objects.filter(pk=demand.pk).update(
             status=DemandStatus.CASE, case=case, settled_at=now

@@ -21,6 +21,7 @@ from yingji.orgs.access import Actor, get_in_township, require
 from yingji.orgs.models import Member
 
 from . import actions, actions_aftermath, actions_scene, queries
+from .access import party_details
 from .models import Demand, EvidenceItem, Incident, Party, TaskForceMember
 
 router = Router(tags=["incidents"])
@@ -115,11 +116,13 @@ def incident_out(incident: Incident, full: bool = False) -> dict[str, Any]:
             for e in d["log"]
         ],
         evidence=[evidence_out(e) for e in d["evidence"]],
-        parties=[{"id": p.pk, "name": p.name, "capacity": p.capacity} for p in d["parties"]],
+        # Capacities only: names and contacts come from GET /{pk}/parties, for handlers, logged.
+        parties=[{"id": p.pk, "capacity": p.capacity} for p in incident.parties.all()],
         demands=[
             {
                 "id": x.pk,
                 "content": x.content,
+                "party_ids": [p.pk for p in x.parties.all()],
                 "status": x.status,
                 "case": x.case.number if x.case else None,
             }
@@ -425,6 +428,20 @@ def annotate(request: HttpRequest, pk: int, data: TextIn) -> dict[str, Any]:
     item = get_in_township(actor, EvidenceItem, pk)
     _run(lambda: actions_scene.annotate_evidence(actor, item, data.text))
     return evidence_out(item)
+
+
+@router.get("/{int:pk}/parties", summary="The parties' names and contacts (handlers only, logged)")
+def parties(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    """Return the parties in clear for those handling the incident; the read is logged (DESIGN.md §6).
+
+    403 for anyone else (the auditor, another incident's task force), with nothing logged.
+    """
+    actor = _actor(request)
+    incident = get_in_township(actor, Incident, pk)
+    details = _run(lambda: party_details(actor, incident, purpose="api"))
+    return [
+        {"id": p.pk, "capacity": p.capacity, "name": p.name, "contact": p.contact} for p in details
+    ]
 
 
 @router.post("/{int:pk}/parties", summary="Record a party to the matter")

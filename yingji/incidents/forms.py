@@ -59,14 +59,40 @@ class VerifyForm(forms.Form):
     )
 
 
+def parties_in_brief(incident: Incident) -> str:
+    """Return the incident's parties as counts by capacity (e.g. "代表 2 人、信访人 3 人"), no names.
+
+    The report to the leading group (plan §六(二) "信访人（牵头人员）") is stored,
+    audited and sent by SMS and e-mail in clear text, so it carries who stands
+    behind the matter by capacity and count only; the names and contacts stay
+    encrypted on the parties, readable (and logged) on the incident page by the
+    leading group, who all handle the incident (DESIGN.md §6).
+    """
+    counts: dict[str, int] = {}
+    for capacity in incident.parties.values_list("capacity", flat=True):
+        counts[capacity] = counts.get(capacity, 0) + 1
+    labels = dict(PartyCapacity.choices)
+    text = "、".join(
+        _("%(capacity)s: %(n)d") % {"capacity": labels[c], "n": n}
+        for c, n in counts.items()
+        if c in labels
+    )
+    return (
+        _("%(parties)s (names and contacts: see the incident's parties)") % {"parties": text}
+        if text
+        else ""
+    )
+
+
 def report_form(incident: Incident, data=None) -> forms.Form:
     """Return a form with one field per content the plan's incident report requires (§六(二)).
 
-    Prefilled from what the incident record already knows.
+    Prefilled from what the incident record already knows; the lead persons as
+    :func:`parties_in_brief` (capacities and counts, never names).
     """
     plan = incident.plan_version.plan
     names = {f.key: f.name for f in plan.report_fields}
-    reps = "、".join(p.name for p in incident.parties.all())
+    reps = parties_in_brief(incident)
     known = {
         "time": incident.occurred_at and incident.occurred_at.strftime("%Y-%m-%d %H:%M") or "",
         "place": incident.place,
@@ -81,6 +107,12 @@ def report_form(incident: Incident, data=None) -> forms.Form:
             required=False,  # the action names every missing content at once
             initial=known.get(key, ""),
             widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=_(
+                "By capacity and count: the report is sent by SMS and e-mail in clear text, "
+                "the names stay encrypted with the parties."
+            )
+            if key == "lead_persons"
+            else "",
         )
     return form
 
@@ -179,9 +211,20 @@ class PartyForm(forms.Form):
     capacity = forms.ChoiceField(label=_("Capacity"), choices=PartyCapacity.choices)
 
 
+class PartyChoiceField(forms.ModelMultipleChoiceField):
+    """Parties as checkboxes labelled from ``labels`` (party id → label), never from the encrypted fields."""
+
+    labels: dict[int, str] = {}
+
+    def label_from_instance(self, obj: Party) -> str:
+        return self.labels.get(obj.pk) or f"{obj.get_capacity_display()}{_('(withheld)')}"
+
+
 class DemandForm(forms.Form):
+    """Register a demand with the parties behind it; ``set_labels`` gives the checkboxes their text."""
+
     content = forms.CharField(label=_("Demand"), widget=forms.Textarea(attrs={"rows": 2}))
-    parties = forms.ModelMultipleChoiceField(
+    parties = PartyChoiceField(
         label=_("Parties"),
         queryset=Party.objects.none(),
         required=False,
@@ -191,6 +234,12 @@ class DemandForm(forms.Form):
     def __init__(self, *args, incident: Incident, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parties"].queryset = incident.parties.all()
+
+    def set_labels(self, labels: dict[int, str]) -> None:
+        """Label the party checkboxes: ``labels`` maps party ids to what the reader may see."""
+        field = self.fields["parties"]
+        assert isinstance(field, PartyChoiceField)
+        field.labels = labels
 
 
 class WithdrawForm(forms.Form):

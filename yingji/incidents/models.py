@@ -95,13 +95,16 @@ class Party(models.Model):
     """A person who is a party to the matter, with the minimum details needed to reply.
 
     Parties are recorded only on their incident and its demands; nothing ranks
-    them or follows them across matters (DESIGN.md §6).
+    them or follows them across matters (DESIGN.md §6). ``name_enc`` and
+    ``contact_enc`` are Fernet tokens (``yingji.petitions.crypto``) of the name
+    (at most 50 characters) and the contact for the reply (at most 100): read
+    them only through ``incidents.access.party_details``, which logs the read.
     """
 
     township = models.ForeignKey("orgs.Township", on_delete=models.PROTECT, related_name="+")
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="parties")
-    name = models.CharField(_("name"), max_length=50)
-    contact = models.CharField(_("contact for the reply"), max_length=100, blank=True)
+    name_enc = models.TextField(_("name (encrypted)"))
+    contact_enc = models.TextField(_("contact for the reply (encrypted)"), blank=True)
     capacity = models.CharField(
         _("capacity"),
         max_length=20,
@@ -115,7 +118,7 @@ class Party(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.get_capacity_display()} #{self.pk}"  # never the name: it is encrypted
 
 
 class IncidentReport(models.Model):

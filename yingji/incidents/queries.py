@@ -123,7 +123,11 @@ def open_count(township: Township) -> int:
 
 
 def incident_detail(incident: Incident) -> dict[str, Any]:
-    """Return what the incident page shows: deadlines, report, task force, ticks, log, evidence, demands."""
+    """Return what the incident page shows: deadlines, report, task force, ticks, log, evidence, demands.
+
+    Not the parties' names or contacts: those are read, and the read logged,
+    through ``incidents.access.party_views`` / ``party_details`` only.
+    """
     from yingji.deadlines.queries import deadlines_of
 
     from .actions_aftermath import SUMMARY_FIELDS
@@ -142,7 +146,6 @@ def incident_detail(incident: Incident) -> dict[str, Any]:
         "steps": [{"step": s, "tick": ticks.get(s.key)} for s in category.checklist],
         "log": list(incident.log.prefetch_related("attachments")),
         "evidence": list(incident.evidence.select_related("wearer")),
-        "parties": list(incident.parties.all()),
         "demands": list(incident.demands.prefetch_related("parties").select_related("case")),
         "summary": getattr(incident, "summary_report", None),
         "report_names": {f.key: f.name for f in incident.plan_version.plan.report_fields},

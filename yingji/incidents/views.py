@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from yingji.orgs.access import Actor, can, get_in_township, require
 
 from . import actions, actions_aftermath, actions_scene, queries
+from .access import party_views
 from .choices import IncidentStatus
 from .forms import (
     CustodyForm,
@@ -123,6 +124,14 @@ def new(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, actor: Actor, incident: Incident, **bound: Any) -> HttpResponse:
     township = incident.township
+    detail = queries.incident_detail(incident)
+    # Names and contacts only for those handling the incident, and the read is logged (DESIGN.md §6).
+    parties = party_views(actor, incident, purpose="incident_page")
+    by_pk = {p.pk: p for p in parties}
+    for demand in detail["demands"]:
+        demand.party_views = [by_pk[p.pk] for p in demand.parties.all() if p.pk in by_pk]
+    demand_form = bound.get("demand_form") or DemandForm(incident=incident)
+    demand_form.set_labels({p.pk: p.label for p in parties})
     context = {
         "incident": incident,
         "can": {
@@ -141,11 +150,13 @@ def _detail(request: HttpRequest, actor: Actor, incident: Incident, **bound: Any
         "log_form": bound.get("log_form") or LogForm(),
         "situation_form": bound.get("situation_form") or TextForm(),
         "party_form": bound.get("party_form") or PartyForm(),
-        "demand_form": bound.get("demand_form") or DemandForm(incident=incident),
+        "demand_form": demand_form,
         "withdraw_form": WithdrawForm(),
         "now": timezone.now(),
         "township": township,
-        **queries.incident_detail(incident),
+        **detail,
+        "parties": parties,
+        "parties_shown": bool(parties) and parties[0].name is not None,
     }
     status = 400 if bound else 200
     return render(request, "incidents/detail.html", context, status=status)
