@@ -35,5 +35,13 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	@set -e; for f in bench/*.py; do [ -e "$$f" ] || continue; echo "== $$f"; $(BIN)/python "$$f"; done
 
+## make e2e: the whole plan in Debian's Chromium (installed from Debian's packages if missing); screenshots in e2e/artifacts/
+e2e: $(STAMP)
+	@test -x /usr/bin/chromium || { echo "== installing Debian's chromium"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	$(BIN)/python -c "from yingji.i18n import compile_messages; compile_messages()"
+	$(BIN)/pytest -p no:django -p no:cacheprovider -o addopts="-q" -W ignore::pytest.PytestConfigWarning e2e
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

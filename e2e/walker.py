@@ -26,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = (HERE / "vendor" / "axe-core-4.14.1.min.js").read_text(encoding="utf-8")
+_COUNTERS: dict[Path, list[int]] = {}
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 NEW_PASSWORD = "Qiang-an-{login}-2026"
@@ -87,7 +88,7 @@ class User:
             lambda msg: msg.type == "error"
             and self.problems.js_errors.append(f"{self.page.url}: console: {msg.text}"),
         )
-        self.shots = 0
+        self.shots = _COUNTERS.setdefault(self.dir, [0])
 
     # -- guards ---------------------------------------------------------------------------
     def _guard(self, route) -> None:
@@ -114,9 +115,9 @@ class User:
         """Check the page now shown (axe, width at 375 px) and photograph it, desktop and phone."""
         page = self.page
         page.wait_for_load_state("load")
-        self.shots += 1
+        self.shots[0] += 1
         safe = re.sub(r"[^\w.-]+", "_", name)
-        stem = f"{self.shots:02d}-{self.login_name}-{safe}"
+        stem = f"{self.shots[0]:03d}-{self.login_name}-{safe}"
         self._axe(name)
         if self.phone:
             self._width(name)
@@ -153,12 +154,19 @@ class User:
                     f"{name} ({page.url}): {v['impact']} {v['id']} — {v['help']} {v['nodes']}"
                 )
 
-    def submit(self, button: str, name: str, *, within=None) -> None:
-        """Click the button named ``button`` (optionally inside ``within``) and check the result."""
+    def submit(self, button: str, name: str, *, within=None, refused: bool = False) -> list[str]:
+        """Click the button named ``button`` (optionally inside ``within``) and check the result.
+
+        Unless ``refused``, the resulting page must show no form error; returns the errors shown.
+        """
         scope = within if within is not None else self.page
         with self.page.expect_navigation():
             scope.get_by_role("button", name=button, exact=True).click()
         self.page_done(name)
+        shown = [t.strip() for t in self.page.locator("main .errors, main .error").all_inner_texts()]
+        if not refused:
+            assert not shown, f"{name}: the form was refused at {self.page.url}: {shown}"
+        return shown
 
     # -- logging in -----------------------------------------------------------------------
     def code(self) -> str:
@@ -189,3 +197,38 @@ class User:
             page.get_by_label("身份验证器六位验证码").fill(self.code())
             self.submit("验证", "otp-verified")
         assert urlsplit(page.url).path == "/", f"{self.login_name} ended at {page.url}"
+
+
+def labels(page) -> list[str]:
+    """The visible labels of the page's form fields, for exploring a page."""
+    return page.evaluate(
+        "() => [...document.querySelectorAll('main form')].map(f => (f.getAttribute('action')||'') + ': ' +"
+        " [...f.querySelectorAll('label')].map(l => l.innerText.trim()).join(' | ') + ' || buttons: ' +"
+        " [...f.querySelectorAll('button')].map(b => b.innerText.trim()).join(' | '))"
+    )
+
+
+def field(scope, label: str):
+    """The form field labelled ``label`` (the required-mark ``*`` after it allowed)."""
+    return scope.get_by_label(re.compile("^" + re.escape(label) + r"\s*\*?$")).first
+
+
+def fill(scope, values: dict[str, str]) -> None:
+    """Fill fields by their (Chinese) labels; for a select, ``value`` is part of the option's text,
+    or "" for its first real option."""
+    for label, value in values.items():
+        loc = field(scope, label)
+        if loc.evaluate("e => e.tagName") == "SELECT":
+            options = loc.locator("option").all()
+            texts = [(o.get_attribute("value") or "", o.inner_text()) for o in options]
+            pick = next(v for v, t in texts if v and value in t)
+            loc.select_option(pick)
+        elif loc.get_attribute("type") in ("checkbox", "radio"):
+            loc.check()
+        else:
+            loc.fill(value)
+
+
+def form(page, action_end: str):
+    """The form on the page whose action ends with ``action_end`` (e.g. "/verify/")."""
+    return page.locator(f"main form[action$='{action_end}']")

@@ -1,0 +1,102 @@
+"""The whole plan in a real browser, as its users meet it (issue 9).
+
+First path: a warning registered by the peace office, verified, reported, assessed by the
+head and escalated to an incident; the incident verified and reported within the 15-minute
+deadline, activated by the head, a task force formed, its member checking in on a 375 px
+phone; checklist, log, evidence with its hash, two demands; scene closed; each demand a
+petition case with its five-ones; the petitioner's public page with the query code.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from e2e.walker import User, fill, form, labels
+
+
+def local_minutes_ago(minutes: int) -> str:
+    """A ``datetime-local`` value in Asia/Shanghai, ``minutes`` ago."""
+    at = datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(minutes=minutes)
+    return at.strftime("%Y-%m-%dT%H:%M")
+
+
+def test_first_path(server, browser):
+    staff = User(browser, server, "demo_peace_staff", path="first-path")
+    staff.log_in()
+    page = staff.page
+
+    # -- the early-warning ledger: empty at first ------------------------------------------
+    staff.go("/warnings/", "ledger-empty")
+    staff.go("/warnings/new/", "warning-register")
+    fill(page, {"类别": "扬言", "依据": "", "事由": "某村三十余名村民因征地补偿款发放问题扬言到区集访",
+                "原因": "征地补偿款分配争议", "地点": "村委会门口", "参与人数": "30"})
+    staff.submit("登记", "warning-registered")
+    warning_url = page.url
+    fill(form(page, "/verify/"), {"备注": "电话联系村支书核实属实"})
+    staff.submit("保存", "warning-verified", within=form(page, "/verify/"))
+    print(page.url, "\n".join(labels(page)))
+    # The report lacks parts of §五(三): refused, each error next to its field.
+    fill(form(page, "/report/"), {"危害程度": "", "紧急程度": ""})
+    shown = staff.submit("保存", "warning-report-refused", within=form(page, "/report/"), refused=True)
+    assert shown and all(e.startswith("报告须写明") for e in shown), shown
+    assert page.locator("main .field.has-error").count() == len(shown)
+    fill(form(page, "/report/"), {"事件时间": local_minutes_ago(20), "事态发展": "村民正在微信群串联，尚未聚集",
+                                  "工作措施": "村干部入户做解释工作，平安办跟进"})
+    staff.submit("保存", "warning-reported", within=form(page, "/report/"))
+    assert "已报告" in page.locator("h1").inner_text()
+
+    head = User(browser, server, "demo_head", path="first-path")
+    head.log_in()
+    page = head.page
+    head.go(warning_url.removeprefix(server.url), "warning-for-head")
+    fill(form(page, "/assess/"), {"紧急程度": "", "危害程度": ""})
+    head.submit("保存", "warning-assessed", within=form(page, "/assess/"))
+    fill(form(page, "/escalate/"), {"事件类别": "本镇"})
+    head.submit("保存", "warning-escalated", within=form(page, "/escalate/"))
+    assert "已升级" in page.locator("h1").inner_text()
+    page.get_by_role("link", name=re.compile("^SJ|事件")).first.click()
+    head.page_done("incident-board")
+    assert "还剩" in page.inner_text("main")  # the 15-minute deadline counts down
+    page.get_by_role("link", name=re.compile(r"^SJ\d{4}-\d{4}")).first.click()
+    head.page_done("incident-for-head")
+    incident = page.url.removeprefix(server.url)
+    print(incident, "\n".join(labels(page)))
+
+    # -- the peace office verifies and reports the incident within the 15 minutes ------------
+    page = staff.page
+    staff.go(incident, "incident-for-staff")
+    page.get_by_role("link", name="核实", exact=True).click()
+    staff.page_done("incident-verify")
+    page.get_by_label("属实", exact=True).check()
+    fill(page, {"备注": "派出所民警到场核实，约三十人聚集"})
+    staff.submit("保存", "incident-verified")
+    print(page.url, "\n".join(labels(page)))
+    fill(page, {"信访人（牵头人员）": "村民代表2人", "可能造成的危害程度": "可能到区集访",
+                "紧急程度": "较急", "事态发展": "人员在村委会门口聚集，情绪平稳"})
+    staff.submit("保存", "incident-reported")
+    assert "已报告" in page.locator("h1").inner_text()
+
+    # -- the head activates the plan and forms the task force ------------------------------
+    page = head.page
+    head.go(incident, "incident-reported-for-head")
+    head.submit("启动预案", "incident-activated")
+    page.get_by_role("link", name="工作专班", exact=True).click()
+    head.page_done("task-force-form")
+    print(page.url, "\n".join(labels(page)))
+    page.get_by_label(re.compile("黄磊")).first.check()
+    head.submit("保存", "task-force-formed")
+    print(page.url, page.inner_text("main"))
+
+    # -- the task-force member checks in on a 375 px phone ----------------------------------
+    member = User(browser, server, "demo_task_force", phone=True, path="first-path")
+    member.log_in()
+    page = member.page
+    member.go(incident + "check-in/", "check-in")
+    member.submit("我已出发", "checked-in-dispatched")
+    member.submit("我已到达", "checked-in-arrived")
+    assert "已到达" in page.inner_text("main")
+    member.go(incident, "incident-on-scene")
+    print(page.url, "\n".join(labels(page)))
+
