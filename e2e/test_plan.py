@@ -9,11 +9,12 @@ petition case with its five-ones; the petitioner's public page with the query co
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from e2e.walker import User, fill, form, labels
+from e2e.walker import User, field, fill, form, labels
 
 
 def local_minutes_ago(minutes: int) -> str:
@@ -30,8 +31,17 @@ def test_first_path(server, browser):
     # -- the early-warning ledger: empty at first ------------------------------------------
     staff.go("/warnings/", "ledger-empty")
     staff.go("/warnings/new/", "warning-register")
-    fill(page, {"类别": "扬言", "依据": "", "事由": "某村三十余名村民因征地补偿款发放问题扬言到区集访",
-                "原因": "征地补偿款分配争议", "地点": "村委会门口", "参与人数": "30"})
+    fill(
+        page,
+        {
+            "类别": "扬言",
+            "依据": "",
+            "事由": "某村三十余名村民因征地补偿款发放问题扬言到区集访",
+            "原因": "征地补偿款分配争议",
+            "地点": "村委会门口",
+            "参与人数": "30",
+        },
+    )
     staff.submit("登记", "warning-registered")
     warning_url = page.url
     fill(form(page, "/verify/"), {"备注": "电话联系村支书核实属实"})
@@ -39,11 +49,19 @@ def test_first_path(server, browser):
     print(page.url, "\n".join(labels(page)))
     # The report lacks parts of §五(三): refused, each error next to its field.
     fill(form(page, "/report/"), {"危害程度": "", "紧急程度": ""})
-    shown = staff.submit("保存", "warning-report-refused", within=form(page, "/report/"), refused=True)
+    shown = staff.submit(
+        "保存", "warning-report-refused", within=form(page, "/report/"), refused=True
+    )
     assert shown and all(e.startswith("报告须写明") for e in shown), shown
     assert page.locator("main .field.has-error").count() == len(shown)
-    fill(form(page, "/report/"), {"事件时间": local_minutes_ago(20), "事态发展": "村民正在微信群串联，尚未聚集",
-                                  "工作措施": "村干部入户做解释工作，平安办跟进"})
+    fill(
+        form(page, "/report/"),
+        {
+            "事件时间": local_minutes_ago(20),
+            "事态发展": "村民正在微信群串联，尚未聚集",
+            "工作措施": "村干部入户做解释工作，平安办跟进",
+        },
+    )
     staff.submit("保存", "warning-reported", within=form(page, "/report/"))
     assert "已报告" in page.locator("h1").inner_text()
 
@@ -73,8 +91,15 @@ def test_first_path(server, browser):
     fill(page, {"备注": "派出所民警到场核实，约三十人聚集"})
     staff.submit("保存", "incident-verified")
     print(page.url, "\n".join(labels(page)))
-    fill(page, {"信访人（牵头人员）": "村民代表2人", "可能造成的危害程度": "可能到区集访",
-                "紧急程度": "较急", "事态发展": "人员在村委会门口聚集，情绪平稳"})
+    fill(
+        page,
+        {
+            "信访人（牵头人员）": "村民代表2人",
+            "可能造成的危害程度": "可能到区集访",
+            "紧急程度": "较急",
+            "事态发展": "人员在村委会门口聚集，情绪平稳",
+        },
+    )
     staff.submit("保存", "incident-reported")
     assert "已报告" in page.locator("h1").inner_text()
 
@@ -98,5 +123,60 @@ def test_first_path(server, browser):
     member.submit("我已到达", "checked-in-arrived")
     assert "已到达" in page.inner_text("main")
     member.go(incident, "incident-on-scene")
+    for step in ("control", "guidance", "recording"):
+        member.submit("完成", f"ticked-{step}", within=form(page, f"/tick/{step}/"))
+    fill(form(page, "/log/"), {"现场记录": "专班到场，与村民代表座谈，现场秩序平稳"})
+    member.submit("添加记录", "log-entry-1", within=form(page, "/log/"))
+    fill(form(page, "/log/"), {"现场记录": "村民同意推选两名代表反映诉求，其余人员劝离"})
+    member.submit("添加记录", "log-entry-2", within=form(page, "/log/"))
+    # Two representatives of the group, then its two demands.
+    for name in ("张某", "李某"):
+        fill(form(page, "/parties/"), {"姓名/名称": name, "身份": "代表"})
+        member.submit("添加", f"party-{name}", within=form(page, "/parties/"))
     print(page.url, "\n".join(labels(page)))
+    for demand in ("要求公开征地补偿款分配明细", "要求按时足额发放剩余补偿款"):
+        f = form(page, "/demands/")
+        fill(f, {"诉求": demand})
+        for box in f.get_by_role("checkbox").all():
+            box.check()
+        member.submit("登记诉求", "demand-registered", within=f)
+    page.get_by_role("link", name="登记证据").click()
+    member.page_done("evidence-form")
+    video = member.dir / "DSJ-001-scene.mp4"
+    video.write_bytes(b"body-camera export " * 64)
+    digest = hashlib.sha256(video.read_bytes()).hexdigest()
+    fill(
+        page,
+        {
+            "记录仪编号": "DSJ-001",
+            "佩戴人": "黄磊",
+            "录制开始": local_minutes_ago(8),
+            "录制结束": local_minutes_ago(2),
+            "存放位置": "平安办证据柜1号",
+        },
+    )
+    field(page, "文件（上传时计算 SHA-256）").set_input_files(str(video))
+    member.submit("保存", "evidence-registered")
+    assert digest in page.content() or digest[:14] in page.inner_text("main")
+    member.close()
 
+    # -- the head closes the scene; the peace office makes each demand a petition case -------
+    page = staff.page
+    staff.go(incident, "incident-aftermath")
+    cases = []
+    for n in range(2):
+        staff.submit(
+            "转为信访事项",
+            f"demand-case-{n + 1}",
+            within=page.locator("main form[action*='/case/']").first,
+        )
+        print(page.url)
+        cases.append(page.url.removeprefix(server.url))
+        staff.go(incident, "incident-aftermath")
+    print(cases)
+    page.goto(server.url + cases[0])
+    print(page.inner_text("main"))
+    page = head.page
+    head.go(incident, "incident-before-closing")
+    head.submit("结束现场处置", "scene-closed")
+    assert "善后" in page.locator("h1").inner_text()

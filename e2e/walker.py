@@ -82,11 +82,15 @@ class User:
         self.context.route("**/*", self._guard)
         self.page = self.context.new_page()
         self.page.set_default_timeout(10_000)
-        self.page.on("pageerror", lambda exc: self.problems.js_errors.append(f"{self.page.url}: {exc}"))
+        self.page.on(
+            "pageerror", lambda exc: self.problems.js_errors.append(f"{self.page.url}: {exc}")
+        )
         self.page.on(
             "console",
-            lambda msg: msg.type == "error"
-            and self.problems.js_errors.append(f"{self.page.url}: console: {msg.text}"),
+            lambda msg: (
+                msg.type == "error"
+                and self.problems.js_errors.append(f"{self.page.url}: console: {msg.text}")
+            ),
         )
         self.shots = _COUNTERS.setdefault(self.dir, [0])
 
@@ -126,6 +130,7 @@ class User:
         page.screenshot(path=str(self.dir / f"{stem}-desktop.png"), full_page=True)
         page.set_viewport_size(PHONE)
         self._width(name)
+        self._axe(name + " (375 px)")
         page.screenshot(path=str(self.dir / f"{stem}-phone.png"), full_page=True)
         page.set_viewport_size(DESKTOP)
 
@@ -163,7 +168,9 @@ class User:
         with self.page.expect_navigation():
             scope.get_by_role("button", name=button, exact=True).click()
         self.page_done(name)
-        shown = [t.strip() for t in self.page.locator("main .errors, main .error").all_inner_texts()]
+        shown = [
+            t.strip() for t in self.page.locator("main .errors, main .error").all_inner_texts()
+        ]
         if not refused:
             assert not shown, f"{name}: the form was refused at {self.page.url}: {shown}"
         return shown
