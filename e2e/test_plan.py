@@ -180,3 +180,47 @@ def test_first_path(server, browser):
     head.go(incident, "incident-before-closing")
     head.submit("结束现场处置", "scene-closed")
     assert "善后" in page.locator("h1").inner_text()
+
+    # -- the peace office head names the five-ones of each case (plan §七(一)) ---------------
+    chief = User(browser, server, "demo_peace_head", path="first-path")
+    chief.log_in()
+    page = chief.page
+    chief.go("/petitions/?view=all", "petition-cases")
+    numbers = ["XF2026-0001", "XF2026-0002"]
+    for number in numbers:
+        chief.go("/petitions/?view=all", "petition-cases")
+        page.get_by_role("link", name=number).first.click()
+        chief.page_done(f"case-{number}")
+        page.get_by_role("link", name="明确“五个一”").click()
+        chief.page_done(f"five-ones-{number}")
+        fill(
+            page,
+            {
+                "责任单位": "",
+                "牵头领导": "",
+                "责任人": "",
+                "工作措施": "公开分配明细，逐户核对",
+                "化解方案": "一个月内完成核对并答复",
+            },
+        )
+        chief.submit("保存", f"five-ones-named-{number}")
+        assert "公开分配明细" in page.inner_text("main")
+    chief.close()
+
+    # -- a query code for the petitioner, who opens the public page on a phone ---------------
+    page = staff.page
+    staff.go("/petitions/?view=all", "petition-cases-staff")
+    page.get_by_role("link", name=numbers[0]).first.click()
+    staff.page_done("case-for-staff")
+    staff.submit("重新生成查询码", "query-code")
+    code = page.locator("#query-code").inner_text().strip()
+    staff.close()
+    head.close()
+
+    petitioner = User(browser, server, "petitioner", phone=True, path="first-path")
+    page = petitioner.page
+    petitioner.go("/q/", "public-page")
+    fill(page, {"信访事项编号": numbers[0], "查询码": code})
+    petitioner.submit("查询", "public-case")
+    assert numbers[0] in page.inner_text("main")
+    petitioner.close()
