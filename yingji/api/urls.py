@@ -12,6 +12,10 @@ from yingji.orgs.access import Actor
 
 api = NinjaAPI(title="Yingji API", version="1", urls_namespace="api", auth=django_auth)
 
+from yingji.deadlines.api import router as deadlines_router  # noqa: E402
+
+api.add_router("/deadlines", deadlines_router)
+
 
 @api.get("/plan", summary="The plan in force for the caller's township")
 def plan_in_force(request: HttpRequest) -> dict[str, Any]:
