@@ -48,3 +48,6 @@ def open_minutes(
 
 def minutes(n: float) -> timedelta:
     return timedelta(minutes=n)
+
+
+from tests.notify.conftest import http_server, smtp_server  # noqa: E402,F401 - shared fixtures
