@@ -181,17 +181,21 @@ def _when(at: datetime) -> str:
     return dateformat.format(timezone.localtime(at, SHANGHAI), "Y年n月j日 H:i")
 
 
-def _about(deadline: Deadline) -> str:
+def _about(deadline: Deadline, cache: Cache | None) -> str:
+    key = (deadline.content_type_id, deadline.object_id)
+    if cache is not None and key in cache.names:
+        return cache.names[key]
     subject = deadline.subject
-    return (
-        str(subject)
-        if subject is not None
-        else f"{deadline.content_type.model} {deadline.object_id}"
-    )
+    name = str(subject) if subject is not None else f"{deadline.content_type} {deadline.object_id}"
+    if cache is not None:
+        cache.names[key] = name
+    return name
 
 
 def _save(deadline: Deadline, *fields: str) -> None:
-    deadline.save(update_fields=[*fields, "next_check_at"])
+    # One UPDATE of the named fields (the worker runs this for every step it takes).
+    names = {*fields, "next_check_at"}
+    Deadline.objects.filter(pk=deadline.pk).update(**{f: getattr(deadline, f) for f in names})
 
 
 def remind(actor: Actor, deadline: Deadline, *, at: datetime, cache: Cache | None = None) -> None:
@@ -202,7 +206,7 @@ def remind(actor: Actor, deadline: Deadline, *, at: datetime, cache: Cache | Non
     goes out, once (idempotency key ``deadline:<id>:reminder``). Rule: DESIGN.md §4.
     """
     require(actor, "deadlines.run", deadline.township)
-    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+    with transaction.atomic(savepoint=False), translation.override(settings.LANGUAGE_CODE):
         deadline.reminded_at = at
         deadline.next_check_at = deadline.due_at
         _save(deadline, "reminded_at")
@@ -212,31 +216,42 @@ def remind(actor: Actor, deadline: Deadline, *, at: datetime, cache: Cache | Non
             people,
             kind="deadline.reminder",
             subject=_("Reminder: %(label)s is due at %(due)s (%(about)s)")
-            % {"label": deadline.label, "due": _when(deadline.due_at), "about": _about(deadline)},
+            % {
+                "label": deadline.label,
+                "due": _when(deadline.due_at),
+                "about": _about(deadline, cache),
+            },
             body=_("Source: %(source)s") % {"source": deadline.source},
             key=f"deadline:{deadline.pk}:reminder",
             link=page_link(deadline),
             about=deadline,
             at=at,
+            routes_cache=cache.routes if cache else None,
         )
 
 
-def breach(actor: Actor, deadline: Deadline, *, at: datetime, cache: Cache | None = None) -> None:
-    """Record that ``deadline`` passed unsatisfied, and copy the escalation chain onto it.
+def breach(actor: Actor, deadline: Deadline, *, at: datetime, cache: Cache | None = None) -> int:
+    """Record that ``deadline`` passed unsatisfied, copy the escalation chain onto it; return steps taken.
 
     Precondition: open and ``due_at`` ≤ ``at`` (aware; ``breached_at`` is
     when the breach is recorded). The chain is copied from the plan now, so a
     later plan edit does not change this escalation (DESIGN.md §9, Grafana
-    OnCall); its first step falls ``after_minutes`` after ``due_at``. Audited
-    as ``deadlines.breach``.
+    OnCall); its first step falls ``after_minutes`` after ``due_at`` and, when
+    that is already past (0 minutes in the default plan), is sent at once:
+    then 2 is returned (the breach and step 0), else 1. Audited as
+    ``deadlines.breach``.
     """
     require(actor, "deadlines.run", deadline.township)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         deadline.state = DeadlineState.BREACHED
         deadline.breached_at = at
         deadline.escalation_chain = chain_for(deadline, cache)
         deadline.escalation_step = 0
         deadline.next_check_at = step_due_at(deadline, 0)
+        taken = 1
+        if deadline.next_check_at is not None and deadline.next_check_at <= at:
+            _send_step(deadline, at, cache)
+            taken = 2
         _save(deadline, "state", "breached_at", "escalation_chain", "escalation_step")
         record(
             actor,
@@ -245,6 +260,7 @@ def breach(actor: Actor, deadline: Deadline, *, at: datetime, cache: Cache | Non
             after={"rule": deadline.rule, "due_at": deadline.due_at.isoformat()},
             township=deadline.township,
         )
+    return taken
 
 
 def escalate(actor: Actor, deadline: Deadline, *, at: datetime, cache: Cache | None = None) -> None:
@@ -255,16 +271,22 @@ def escalate(actor: Actor, deadline: Deadline, *, at: datetime, cache: Cache | N
     is pending. Key ``deadline:<id>:escalation:<step>``: sent once.
     """
     require(actor, "deadlines.run", deadline.township)
+    with transaction.atomic(savepoint=False):
+        _send_step(deadline, at, cache)
+        _save(deadline, "escalation_step")
+
+
+def _send_step(deadline: Deadline, at: datetime, cache: Cache | None) -> None:
+    """Queue step ``escalation_step`` of the copied chain and move the row on (not saved here)."""
     step = deadline.escalation_step
     role = str(deadline.escalation_chain[step]["role"])
-    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-        deadline.escalation_step = step + 1
-        deadline.next_check_at = step_due_at(deadline, step + 1)
-        _save(deadline, "escalation_step")
+    deadline.escalation_step = step + 1
+    deadline.next_check_at = step_due_at(deadline, step + 1)
+    with translation.override(settings.LANGUAGE_CODE):
         values = {
             "label": deadline.label,
             "due": _when(deadline.due_at),
-            "about": _about(deadline),
+            "about": _about(deadline, cache),
             "role": role_label(role),
         }
         subject = _("Overdue: %(label)s was due at %(due)s (%(about)s)") % values
@@ -287,6 +309,7 @@ def escalate(actor: Actor, deadline: Deadline, *, at: datetime, cache: Cache | N
                 link=page_link(deadline),
                 about=deadline,
                 at=at,
+                routes_cache=cache.routes if cache else None,
             )
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yingji.notify.outbox import RouteCache
 from yingji.orgs.choices import Role, Seat
 from yingji.orgs.models import LeadingGroupSeat, Member, Township
 from yingji.orgs.queries import on_duty
@@ -35,12 +36,14 @@ DEFAULT_CHAIN: list[dict[str, Any]] = [
 
 
 class Cache:
-    """What one worker pass looks up once: plan versions by id, recipients by (township, role)."""
+    """What one worker pass looks up once: plan versions, recipients, channels, subjects' names."""
 
     def __init__(self, at: datetime) -> None:
         self.at = at
         self.plans: dict[int, PlanVersion] = {}
         self.people: dict[tuple[int, str], list[Member]] = {}
+        self.routes = RouteCache()
+        self.names: dict[tuple[int, str], str] = {}
 
 
 def chain_for(deadline: Deadline, cache: Cache | None = None) -> list[dict[str, Any]]:
@@ -115,14 +118,37 @@ def role_label(role: str) -> str:
 
 
 def ack_token(deadline: Deadline, member: Member) -> str:
-    """Return a signed token that lets ``member`` acknowledge ``deadline`` (valid ``YINGJI_ACK_LINK_MAX_AGE_S``)."""
-    return signing.dumps({"d": deadline.pk, "m": member.pk}, salt=_ACK_SALT, compress=True)
+    """Return a signed token that lets ``member`` acknowledge ``deadline`` (valid ``YINGJI_ACK_LINK_MAX_AGE_S``).
+
+    ``<deadline id>.<member id>`` signed with a timestamp (Django's
+    ``TimestampSigner`` keyed by ``SECRET_KEY``, salted for this use).
+    """
+    return signing.TimestampSigner(salt=_ACK_SALT).sign(f"{deadline.pk}.{member.pk}")
 
 
 def read_ack_token(token: str) -> tuple[int, int]:
     """Return ``(deadline_id, member_id)`` of a token; raises ``signing.BadSignature`` (or its subclass ``SignatureExpired``)."""
-    data = signing.loads(token, salt=_ACK_SALT, max_age=settings.YINGJI_ACK_LINK_MAX_AGE_S)
-    return int(data["d"]), int(data["m"])
+    value = signing.TimestampSigner(salt=_ACK_SALT).unsign(
+        token, max_age=settings.YINGJI_ACK_LINK_MAX_AGE_S
+    )
+    try:
+        deadline_id, member_id = value.split(".")
+        return int(deadline_id), int(member_id)
+    except ValueError:
+        raise signing.BadSignature(token) from None
+
+
+_PATHS: dict[str, str] = {}
+
+
+def _path(name: str, *args: str) -> str:
+    # Resolve each URL pattern once: the worker builds a link for every message it sends.
+    if name not in _PATHS:
+        _PATHS[name] = reverse(name, args=["__arg__"] * len(args))
+    path = _PATHS[name]
+    for arg in args:
+        path = path.replace("__arg__", arg, 1)
+    return path
 
 
 def absolute(path: str) -> str:
@@ -132,9 +158,9 @@ def absolute(path: str) -> str:
 
 def ack_link(deadline: Deadline, member: Member) -> str:
     """Return the absolute signed acknowledgement link for ``member``."""
-    return absolute(reverse("deadlines:ack_link", args=[ack_token(deadline, member)]))
+    return absolute(_path("deadlines:ack_link", ack_token(deadline, member)))
 
 
 def page_link(deadline: Deadline) -> str:
     """Return the absolute link to the deadline on the "What is due" page."""
-    return absolute(reverse("deadlines:due") + f"#deadline-{deadline.pk}")
+    return absolute(_path("deadlines:due") + f"#deadline-{deadline.pk}")

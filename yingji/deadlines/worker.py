@@ -22,14 +22,15 @@ from __future__ import annotations
 import heapq
 import logging
 import threading
-from datetime import datetime, timedelta
+import time
+from datetime import UTC, datetime, timedelta
 from typing import IO
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
-from yingji.notify.sender import Sender, next_attempt
+from yingji.notify.sender import Sender, earliest, next_attempt
 from yingji.orgs.access import Actor
 
 from . import actions
@@ -46,19 +47,22 @@ WORKER = Actor.system("worker")
 
 def next_check() -> datetime | None:
     """Return the earliest ``next_check_at`` of any deadline (one indexed query), or None."""
-    return (
-        Deadline.objects.filter(next_check_at__isnull=False)
-        .order_by("next_check_at")
-        .values_list("next_check_at", flat=True)
-        .first()
+    return earliest(
+        "deadline",
+        lambda: (
+            Deadline.objects.filter(next_check_at__isnull=False)
+            .order_by("next_check_at")
+            .values_list("next_check_at", flat=True)[:1]
+        ),
     )
 
 
 def step(deadline: Deadline, now: datetime, cache: Cache) -> str | None:
     """Do the one step of ``deadline`` that is due at its ``next_check_at``; return its name.
 
-    Reminder, then breach, then each escalation step; None (and nothing
-    pending) when the row needs nothing more.
+    Reminder, then breach, then each escalation step; ``breach+0`` when the
+    breach and the first step (due at once) were taken together; None (and
+    nothing pending) when the row needs nothing more.
     """
     if deadline.state == DeadlineState.OPEN:
         at = max(now, timezone.now())  # when the step is recorded
@@ -71,8 +75,11 @@ def step(deadline: Deadline, now: datetime, cache: Cache) -> str | None:
             actions.remind(WORKER, deadline, at=at, cache=cache)
             return "reminder"
         if deadline.due_at <= now:
-            actions.breach(WORKER, deadline, at=at, cache=cache)
-            return "breach"
+            return (
+                "breach"
+                if actions.breach(WORKER, deadline, at=at, cache=cache) == 1
+                else "breach+0"
+            )
         pending_reminder = deadline.reminded_at is None and deadline.remind_at is not None
         deadline.next_check_at = deadline.remind_at if pending_reminder else deadline.due_at
     elif (
@@ -117,8 +124,8 @@ def handle_due(now: datetime | None = None, batch: int = BATCH) -> int:
                 _, _, deadline = heapq.heappop(line)
                 try:
                     with transaction.atomic():
-                        if step(deadline, now, cache):
-                            done += 1
+                        taken = step(deadline, now, cache)
+                    done += 2 if taken == "breach+0" else 1 if taken else 0
                 except Exception:  # noqa: BLE001 - one bad row must not stop the others
                     logger.exception("deadline %s failed; pushed back", deadline.pk)
                     Deadline.objects.filter(pk=deadline.pk).update(next_check_at=now + RETRY_AFTER)
@@ -145,23 +152,20 @@ def _pass(now: datetime | None, sender: Sender | None) -> tuple[int, datetime | 
     An idle pass is two indexed queries: the earliest deadline check and the
     earliest delivery attempt.
     """
-    now = now or timezone.now()
+    now = now or datetime.now(UTC)  # (timezone.now() looks the setting up: slower)
+    sender = sender or Sender()
+    done = sender.collect()
     due, attempt = next_check(), next_attempt()
-    done = 0
     if due is not None and due <= now:
-        done = handle_due(now)
+        done += handle_due(now)
         attempt = next_attempt()
     if attempt is not None and attempt <= now:
-        done += (sender or Sender()).dispatch(max(now, timezone.now()))
+        done += sender.dispatch(max(now, timezone.now()))
     if done:
         due, attempt = next_check(), next_attempt()
-    wake = min((t for t in (due, attempt) if t is not None), default=None)
-    return done, wake
-
-
-def _delivery_due(now: datetime) -> bool:
-    at = next_attempt()
-    return at is not None and at <= now
+    if due is None or (attempt is not None and attempt < due):
+        return done, attempt
+    return done, due
 
 
 def single_worker_lock() -> IO[str] | None:
@@ -198,17 +202,25 @@ def run_forever(stop: threading.Event, interval_s: float = 1.0) -> None:
         lock = single_worker_lock()
     sender = Sender(settings.YINGJI_NOTIFY_THREADS)
     logger.info("worker started (at most %.1f s between passes)", interval_s)
+    tidied = 0.0
     try:
         while not stop.is_set():
             wait = interval_s
             try:
-                close_old_connections()
+                if (
+                    time.monotonic() - tidied > 60
+                ):  # not every pass: SQLite would reconnect each time
+                    close_old_connections()
+                    tidied = time.monotonic()
                 _, wake = _pass(None, sender)
                 if wake is not None:
                     wait = min(wait, (wake - timezone.now()).total_seconds())
             except Exception:  # noqa: BLE001 - the loop must survive any one bad pass
                 logger.exception("worker pass failed; retrying")
-            stop.wait(max(wait, 0.005))
+                close_old_connections()
+            # A finished delivery wakes the loop to record it; stop is seen within interval_s.
+            if sender.wake.wait(max(wait, 0.002)):
+                sender.wake.clear()
     finally:
         sender.close()
         close_old_connections()

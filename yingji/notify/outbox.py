@@ -36,17 +36,36 @@ def _address(member: Member, channel: str, configs: dict[str, TownshipChannel]) 
     return configs[channel].url[:200]  # the webhook: one endpoint for the township
 
 
-def routes(township: Township, members: list[Member]) -> dict[int, list[tuple[str, str]]]:
+class RouteCache:
+    """Channel set-ups by township and members' choices, looked up once (e.g. per worker pass)."""
+
+    def __init__(self) -> None:
+        self.configs: dict[int, dict[str, TownshipChannel]] = {}
+        self.chosen: dict[int, list[str]] = {}
+
+
+def routes(
+    township: Township, members: list[Member], cache: RouteCache | None = None
+) -> dict[int, list[tuple[str, str]]]:
     """Return, per member id, the ``(channel, address)`` pairs a message to them goes to.
 
     The in-app bell comes first and always; the rest are the member's chosen,
-    reachable channels (see the module docstring). Two queries whatever the count.
+    reachable channels (see the module docstring). At most two queries
+    whatever the count; none for what ``cache`` already holds.
     """
-    configs = {c.channel: c for c in TownshipChannel.objects.filter(township=township, active=True)}
-    chosen = {
-        c.member_id: c.channels
-        for c in ChannelChoice.objects.filter(member__in=[m.pk for m in members])
-    }
+    cache = cache or RouteCache()
+    configs = cache.configs.get(township.pk)
+    if configs is None:
+        configs = cache.configs[township.pk] = {
+            c.channel: c for c in TownshipChannel.objects.filter(township=township, active=True)
+        }
+    missing = [m.pk for m in members if m.pk not in cache.chosen]
+    if missing:
+        cache.chosen.update(dict.fromkeys(missing, []))
+        cache.chosen.update(
+            ChannelChoice.objects.filter(member__in=missing).values_list("member_id", "channels")
+        )
+    chosen = cache.chosen
     out: dict[int, list[tuple[str, str]]] = {}
     for member in members:
         pairs: list[tuple[str, str]] = [(Channel.IN_APP, "")]
@@ -71,13 +90,15 @@ def queue(
     link: str = "",
     about: models.Model | None = None,
     at: datetime | None = None,
+    routes_cache: RouteCache | None = None,
 ) -> list[Notification]:
     """Queue one message to each of ``recipients`` on their channels; return the rows written or found.
 
     ``key`` identifies the message (e.g. ``deadline:42:reminder``); with the
     recipient and channel it makes the idempotency key, so queuing the same
     message again writes nothing. In-app messages count as delivered at once;
-    the others are ``pending`` from ``at`` (default now, aware). Raises
+    the others are ``pending`` from ``at`` (default now, aware). The worker
+    passes a ``routes_cache`` so that a pass looks channels up once. Raises
     ``TransactionManagementError`` outside a transaction.
     """
     if not transaction.get_connection().in_atomic_block:
@@ -89,7 +110,7 @@ def queue(
     if not members:
         return []
     content_type = ContentType.objects.get_for_model(about) if about is not None else None
-    table = routes(township, members)
+    table = routes(township, members, routes_cache)
     wanted: dict[str, Notification] = {}
     for member in members:
         for channel, address in table[member.pk]:
@@ -111,24 +132,20 @@ def queue(
                 sent_at=now if in_app else None,
                 next_attempt_at=None if in_app else now,
             )
-    found = {
-        n.idempotency_key: n for n in Notification.objects.filter(idempotency_key__in=list(wanted))
-    }
-    new = [n for k, n in wanted.items() if k not in found]
-    if new:
-        try:
-            with transaction.atomic():
-                Notification.objects.bulk_create(new)
-        except IntegrityError:  # another worker queued some of them just now: keep theirs
-            for n in new:
-                found[n.idempotency_key], _ = Notification.objects.get_or_create(
-                    idempotency_key=n.idempotency_key,
-                    defaults={
-                        f.attname: getattr(n, f.attname)
-                        for f in Notification._meta.concrete_fields
-                        if f.attname not in ("id", "idempotency_key")
-                    },
-                )
-            new = []
-    by_key = {**found, **{n.idempotency_key: n for n in new}}
-    return [by_key[k] for k in wanted]
+    try:  # the usual case: a new message, written in one statement
+        with transaction.atomic():
+            return Notification.objects.bulk_create(list(wanted.values()))
+    except IntegrityError:  # queued before (a retried action, another worker): keep those rows
+        pass
+    rows = []
+    for n in wanted.values():
+        row, _ = Notification.objects.get_or_create(
+            idempotency_key=n.idempotency_key,
+            defaults={
+                f.attname: getattr(n, f.attname)
+                for f in Notification._meta.concrete_fields
+                if f.attname not in ("id", "idempotency_key")
+            },
+        )
+        rows.append(row)
+    return rows
