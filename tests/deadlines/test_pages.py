@@ -166,3 +166,41 @@ def test_the_bell_counts_unread_notifications(town):
         "badge"
         not in client_for(member_of(town, "auditor")).get("/notifications/bell/").content.decode()
     )
+
+
+def test_whoever_the_escalation_reached_may_acknowledge_whatever_their_role(town, client):
+    from yingji.orgs.models import DutyShift
+
+    # A task-force member is on duty (their role alone may not acknowledge).
+    member = Member.objects.get(name="黄磊")
+    DutyShift.objects.filter(township=town).update(member=member)
+    d = open_minutes(town, 15)
+    with time_machine.travel(T0 + minutes(16), tick=False):
+        run_once()
+        assert (
+            client_for(member_of(town, "task_force_member"))
+            .post(f"/deadlines/{d.pk}/acknowledge/")
+            .status_code
+            == 302
+        )
+    d.refresh_from_db()
+    assert d.acknowledged_by_name == "黄磊"
+    # Another task-force member, not reached, may not.
+    d2 = open_minutes(town, 15, rule="other")
+    DutyShift.objects.filter(township=town).update(member=Member.objects.get(name="刘洋"))
+    with time_machine.travel(T0 + minutes(16), tick=False):
+        run_once()
+        assert (
+            client_for(member_of(town, "task_force_member"))
+            .post(f"/deadlines/{d2.pk}/acknowledge/")
+            .status_code
+            == 403
+        )
+
+
+def test_the_api_refuses_an_auditor(town):
+    d = open_minutes(town, 15)
+    with time_machine.travel(T0 + minutes(16), tick=False):
+        run_once()
+        response = client_for(member_of(town, "auditor")).post(f"/api/deadlines/{d.pk}/acknowledge")
+    assert response.status_code == 403

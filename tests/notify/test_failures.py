@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -152,3 +153,40 @@ def test_the_peace_office_sees_the_dead_letter_and_can_retry_it(demo, http_serve
         "陈静",
         {"last_error": 'HTTP 404: {"errcode": 0, "errmsg": "ok"}'},
     )
+
+
+def test_a_slow_channel_holds_nothing_up_on_the_pool(demo, http_server, smtp_server, settings):
+    settings.YINGJI_NOTIFY_TIMEOUT_S = 5
+    http_server.delay = 1.0
+    member = setup_webhook(demo, http_server.url + "/hook")
+    queue_one(demo, member)
+    sender = Sender(threads=2)
+    try:
+        started = time.monotonic()
+        assert sender.dispatch() == 2
+        assert time.monotonic() - started < 0.5  # handed to the pool, not waited for
+        # The e-mail is done long before the webhook answers.
+        assert sender.wake.wait(0.8)
+        while Notification.objects.get(channel="email").state != "sent":
+            sender.collect()
+        assert webhook_row().state == "pending" and time.monotonic() - started < 1.0
+    finally:
+        sender.close()
+    assert webhook_row().state == "sent"
+
+
+def test_on_sqlite_a_second_worker_waits_for_the_first(settings, tmp_path):
+    from django.db import connection
+
+    from yingji.deadlines.worker import single_worker_lock
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL runs any number of workers")
+    settings.VAR_DIR = tmp_path
+    first = single_worker_lock()
+    assert first is not None
+    assert single_worker_lock() is None
+    first.close()
+    again = single_worker_lock()
+    assert again is not None
+    again.close()

@@ -11,14 +11,15 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
 from yingji.audit.log import record
+from yingji.notify.models import Notification
 from yingji.notify.outbox import queue
-from yingji.orgs.access import Actor, require
+from yingji.orgs.access import Actor, can, require
 from yingji.orgs.models import Township
 from yingji.plans.models import PlanVersion
 from yingji.plans.schema import EscalationRole, Event
@@ -313,14 +314,33 @@ def _send_step(deadline: Deadline, at: datetime, cache: Cache | None) -> None:
             )
 
 
+def _may_acknowledge(actor: Actor, deadline: Deadline) -> None:
+    """Let through whoever may acknowledge in the township, and whoever the escalation reached."""
+    if can(actor, "deadlines.acknowledge"):
+        require(actor, "deadlines.acknowledge", deadline.township)
+        return
+    reached = (
+        actor.member is not None
+        and actor.member.township_id == deadline.township_id
+        and Notification.objects.filter(
+            kind="deadline.escalation",
+            recipient=actor.member,
+            **_subject_filter(deadline),
+        ).exists()
+    )
+    if not reached:
+        raise PermissionDenied("deadlines.acknowledge")
+
+
 def acknowledge(actor: Actor, deadline: Deadline, *, at: datetime | None = None) -> Deadline:
     """Acknowledge the breach of ``deadline`` for ``actor``: no further escalation step is sent.
 
     Raises ``PermissionDenied`` unless ``actor`` may acknowledge in the
-    deadline's township, ``ValidationError`` unless it is breached and not yet
+    deadline's township or received one of its escalation messages (whatever
+    their role), ``ValidationError`` unless it is breached and not yet
     acknowledged. Audited as ``deadlines.acknowledge``. Rule: DESIGN.md §4.
     """
-    require(actor, "deadlines.acknowledge", deadline.township)
+    _may_acknowledge(actor, deadline)
     at = at or timezone.now()
     with transaction.atomic():
         deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
