@@ -213,3 +213,12 @@ def test_nobody_on_duty_falls_back_to_the_peace_office_head(town):
     open_minutes(town, 15, at=late)
     at(late + minutes(10))
     assert sent() == [("deadline.reminder", "陈静")]
+
+
+def test_with_no_head_seat_the_last_step_goes_back_down_the_chain(town):
+    from yingji.orgs.models import LeadingGroupSeat
+
+    LeadingGroupSeat.objects.filter(township=town, seat="head").delete()
+    open_minutes(town, 15)
+    at(T0 + minutes(35))
+    assert sent("deadline.escalation")[-1] == ("deadline.escalation", "陈静")

@@ -90,16 +90,19 @@ def _role_members(township: Township, role: str, at: datetime) -> list[Member]:
 def recipients(township: Township, role: str, cache: Cache | None = None) -> list[Member]:
     """Return the active members who hold escalation ``role`` in ``township`` now.
 
-    Nobody must go unwarned: when nobody is on duty the peace office head is
-    told, and when the township has no peace office head the leading-group head.
+    Nobody must go unwarned: when nobody holds the role the next role up the
+    chain is told (nobody on duty → the peace office head → the leading-group
+    head), and when nobody above does either, the roles below it.
     """
     at = cache.at if cache else timezone.now()
     key = (township.pk, role)
     if cache is not None and key in cache.people:
         return cache.people[key]
     order = [r.value for r in EscalationRole]
+    at_role = order.index(role) if role in order else 0
+    # Up the chain first (nobody on duty → the peace office head), then back down it.
     found: list[Member] = []
-    for fallback in order[order.index(role) if role in order else 0 :]:
+    for fallback in order[at_role:] + order[:at_role][::-1]:
         found = _role_members(township, fallback, at)
         if found:
             break
