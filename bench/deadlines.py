@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -191,8 +192,8 @@ def latencies(ids: list[int]) -> tuple[list[float], list[float]]:
     return breach, list(handed.values())
 
 
-def idle_costs(rounds: int = 2000) -> tuple[float, float]:
-    """Return the mean seconds of one idle worker pass and of the same SQL run raw."""
+def idle_costs(rounds: int = 21) -> tuple[float, float]:
+    """Return the seconds of one idle worker pass and of the same SQL run raw (medians of blocks)."""
     from yingji.deadlines.worker import _pass
     from yingji.notify.sender import Sender
 
@@ -205,23 +206,29 @@ def idle_costs(rounds: int = 2000) -> tuple[float, float]:
     say(f"   an idle pass runs {len(statements)} statement(s):")
     for sql, params in statements:
         say(f"     {sql}  {params}")
-    for _ in range(200):  # warm up both
-        _pass(None, sender)
-    t = time.perf_counter()
-    for _ in range(rounds):
-        _pass(None, sender)
-    pass_s = (time.perf_counter() - t) / rounds
     cursor = connection.connection.cursor()  # the DB-API's own cursor: no Django at all
-    for _ in range(200):
+
+    def idle_pass() -> None:
+        _pass(None, sender)
+
+    def raw() -> None:
         for sql, params in statements:
             cursor.execute(sql, params)
             cursor.fetchone()
-    t = time.perf_counter()
+
+    def block(f: Callable[[], None], n: int = 500) -> float:
+        t = time.perf_counter()
+        for _ in range(n):
+            f()
+        return (time.perf_counter() - t) / n
+
+    block(idle_pass), block(raw)  # warm up both
+    # Interleaved blocks, median of each: the machine's other work falls on both alike.
+    passes, raws = [], []
     for _ in range(rounds):
-        for sql, params in statements:
-            cursor.execute(sql, params)
-            cursor.fetchone()
-    raw_s = (time.perf_counter() - t) / rounds
+        passes.append(block(idle_pass))
+        raws.append(block(raw))
+    pass_s, raw_s = statistics.median(passes), statistics.median(raws)
     return pass_s, raw_s
 
 

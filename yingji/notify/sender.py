@@ -214,6 +214,8 @@ class Sender:
 
     def collect(self) -> int:
         """Record the attempts finished on the pool since the last call; return how many."""
+        if self._done.empty():  # the usual case on an idle pass
+            return 0
         outcomes = []
         while True:
             try:
