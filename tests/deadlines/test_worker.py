@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -202,9 +202,7 @@ def test_a_day_deadline_breaches_at_shanghai_midnight_across_a_month_end(town):
     assert d.state == "open"
     assert at(due) == 2
     d.refresh_from_db()
-    assert d.state == "breached" and d.breached_at == datetime(
-        2027, 2, 15, 16, 0, tzinfo=SH.__class__("UTC")
-    )
+    assert d.state == "breached" and d.breached_at == datetime(2027, 2, 15, 16, 0, tzinfo=UTC)
 
 
 def test_nobody_on_duty_falls_back_to_the_peace_office_head(town):
@@ -222,3 +220,26 @@ def test_with_no_head_seat_the_last_step_goes_back_down_the_chain(town):
     open_minutes(town, 15)
     at(T0 + minutes(35))
     assert sent("deadline.escalation")[-1] == ("deadline.escalation", "陈静")
+
+
+def test_a_day_deadline_counts_from_the_shanghai_date_across_the_date_line(town):
+    # 16:30 UTC on 31 March 2027 is already 1 April in Shanghai: 60 days → 24:00 on 31 May.
+    opened = datetime(2027, 3, 31, 16, 30, tzinfo=UTC)
+    with transaction.atomic():
+        d = actions.open_deadline(
+            town,
+            township=town,
+            rule="petition.art35_handle",
+            label="办理",
+            source="《信访工作条例》第三十五条",
+            unit=DeadlineUnit.DAYS,
+            amount=60,
+            opened_at=opened,
+        )
+    assert d.due_at == datetime(2027, 5, 31, 16, 0, tzinfo=UTC)
+    at(d.due_at - timedelta(seconds=1))
+    d.refresh_from_db()
+    assert d.state == "open" and d.reminded_at is not None
+    at(d.due_at)
+    d.refresh_from_db()
+    assert (d.state, d.breached_at) == ("breached", datetime(2027, 6, 1, 0, 0, tzinfo=SH))
