@@ -46,6 +46,7 @@ def test_what_is_due_shows_newest_breach_first_then_soonest_due(town, other):
     assert "已超时 30 分钟" in html and "剩余 15 分钟" in html and "剩余 1 小时，15 分钟" in html
     assert "2026年11月30日 11:00" in html  # Asia/Shanghai, Chinese format
     assert "elsewhere" not in html and "另一镇" not in html
+    assert 'hx-trigger="every 30s" hx-select="#due-list"' in html  # refreshed in place
 
 
 def test_the_strip_renders_a_list_of_deadlines_by_state(town):
