@@ -91,3 +91,24 @@ def test_the_district_arrival_breaches_at_40_minutes_without_an_arrival(town):  
     arrival.refresh_from_db()
     assert arrival.state == "breached" and arrival.breached_at == T0 + timedelta(minutes=40)
     assert Deadline.objects.get(rule="incident_report", object_id=str(incident.pk)).kept is True
+
+
+def test_the_home_page_counts_the_breach(town):  # noqa: F811
+    from tests.conftest import client_for, member_of
+
+    a = actors(town)
+    with time_machine.travel(T0, tick=False):
+        actions.receive_incident(
+            a[Role.PEACE_OFFICE_STAFF],
+            town,
+            category="township",
+            source="unit",
+            summary="东岭村村民聚集",
+        )
+    client = client_for(member_of(town, Role.PEACE_OFFICE_STAFF))
+    with time_machine.travel(T0 + timedelta(minutes=16), tick=False):
+        before = client.get("/").content.decode()
+        run_once()
+        after = client.get("/").content.decode()
+    count = '<span class="n">{}</span><span>已超时</span>'
+    assert count.format(0) in before and count.format(1) in after

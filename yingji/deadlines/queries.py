@@ -33,3 +33,10 @@ def due_in_township(township: Township) -> models.QuerySet[Deadline]:
         )
         .order_by("_breached", F("_breach_due").desc(nulls_last=True), "due_at", "id")
     )
+
+
+def breached_count(township: Township) -> int:
+    """Return how many of the township's deadlines are breached and not yet satisfied (the home page's count)."""
+    from .choices import DeadlineState
+
+    return Deadline.objects.filter(township=township, state=DeadlineState.BREACHED).count()
