@@ -25,7 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy yingji/plans yingji/deadlines $(filter-out yingji/plans/% yingji/deadlines/%,$(wildcard yingji/*/actions*.py) $(wildcard yingji/*/actions))
+	$(BIN)/mypy yingji/plans yingji/deadlines yingji/notify $(filter-out yingji/plans/% yingji/deadlines/% yingji/notify/%,$(wildcard yingji/*/actions*.py) $(wildcard yingji/*/*_actions.py) $(wildcard yingji/*/actions))
 
 pytest: $(STAMP)
 	$(BIN)/python -c "from yingji.i18n import compile_messages; compile_messages()"

@@ -209,6 +209,24 @@ WHITENOISE_AUTOREFRESH = DEBUG
 EMAIL_BACKEND = os.environ.get(
     "YINGJI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# For the SMTP backend (django.core.mail.backends.smtp.EmailBackend):
+EMAIL_HOST = os.environ.get("YINGJI_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("YINGJI_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("YINGJI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("YINGJI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("YINGJI_EMAIL_TLS") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("YINGJI_EMAIL_FROM", "yingji@localhost")
+
+# Where links in messages point (signed acknowledgement links, the bell's targets).
+YINGJI_BASE_URL = os.environ.get("YINGJI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Delivery of notifications: per-attempt timeout (s), attempts before the dead letter,
+# the waits between attempts (s; the last repeats), and the sender's thread count.
+YINGJI_NOTIFY_TIMEOUT_S = float(os.environ.get("YINGJI_NOTIFY_TIMEOUT_S", "10"))
+YINGJI_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("YINGJI_NOTIFY_MAX_ATTEMPTS", "6"))
+YINGJI_NOTIFY_BACKOFF_S = [10, 30, 120, 600, 1800]
+YINGJI_NOTIFY_THREADS = int(os.environ.get("YINGJI_NOTIFY_THREADS", "8"))
+# A signed acknowledgement link is valid this long (s).
+YINGJI_ACK_LINK_MAX_AGE_S = 7 * 24 * 3600
 
 # The background worker wakes this often (seconds).
 YINGJI_WORKER_INTERVAL_S = float(os.environ.get("YINGJI_WORKER_INTERVAL_S", "1.0"))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp import match_token
 
+from yingji.deadlines.queries import breached_count
 from yingji.earlywarning.queries import open_count as open_warning_count
 from yingji.incidents.queries import open_count as incidents_open
 from yingji.orgs import actions as org_actions
@@ -45,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "seats": org_queries.leading_group(township),
             "incidents_open": incidents_open(township),
             "petitions_due": petitions_due_count(township),
+            "deadlines_breached": breached_count(township),
             "open_warnings": open_warning_count(township),
         },
     )

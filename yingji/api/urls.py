@@ -27,6 +27,11 @@ def _routers() -> None:
     api.add_router("/incidents", incidents)
 
 
+from yingji.deadlines.api import router as deadlines_router  # noqa: E402
+
+api.add_router("/deadlines", deadlines_router)
+
+
 @api.get("/plan", summary="The plan in force for the caller's township")
 def plan_in_force(request: HttpRequest) -> dict[str, Any]:
     """Return ``{code, version, title, plan}`` of the caller's township plan in force."""

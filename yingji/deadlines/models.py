@@ -7,6 +7,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DeadlineState, DeadlineUnit
@@ -26,6 +27,11 @@ class Deadline(models.Model):
     ``next_check_at`` is the next moment the worker must look at this row (the
     reminder, the breach, the next escalation step); it is None once nothing
     is pending, so the worker finds all due work with one indexed query.
+
+    ``escalation_chain`` is the plan's chain (``[{"role", "after_minutes"}]``)
+    copied onto the row at the breach, so that a later plan edit does not
+    change a running escalation; ``escalation_step`` counts the steps sent.
+    Steps fall ``after_minutes`` after ``due_at``, until acknowledged.
     """
 
     township = models.ForeignKey(
@@ -56,11 +62,13 @@ class Deadline(models.Model):
     breached_at = models.DateTimeField(_("breach recorded at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
+    escalation_chain = models.JSONField(_("escalation chain"), default=list, blank=True)
     escalation_step = models.PositiveSmallIntegerField(_("escalation step reached"), default=0)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    acknowledged_by_name = models.CharField(_("acknowledged by"), max_length=150, blank=True)
     next_check_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -88,3 +96,24 @@ class Deadline(models.Model):
         if self.breached_at is not None:
             return False
         return None
+
+    @property
+    def phase(self) -> str:
+        """Return how the deadline stands now, for colour: ``breached`` (red, escalating),
+        ``acknowledged`` (breached, someone answered), ``due_soon`` (past the reminder),
+        ``open``, ``satisfied`` (kept), ``late`` (satisfied after the due time), ``cancelled``.
+        """
+        if self.state == "cancelled":
+            return "cancelled"
+        if self.satisfied_at is not None:
+            return "satisfied" if self.satisfied_at <= self.due_at else "late"
+        if self.breached_at is not None or self.due_at <= timezone.now():
+            return "acknowledged" if self.acknowledged_at is not None else "breached"
+        if self.remind_at is not None and self.remind_at <= timezone.now():
+            return "due_soon"
+        return "open"
+
+    @property
+    def running(self) -> bool:
+        """True while open or breached (not satisfied, not cancelled)."""
+        return self.state in ("open", "breached")

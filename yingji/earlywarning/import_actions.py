@@ -318,3 +318,13 @@ def import_file(
     if job.problems and not skip_bad:
         return job
     return run_import(actor, job, skip_bad=skip_bad)
+
+
+def mark_failed(job: LedgerImport) -> None:
+    """Record that a background import stopped on an unexpected error (its own transaction rolled back).
+
+    Called by the job runner only; the import's rows were never committed, so
+    only the job's state changes. The log holds the error.
+    """
+    with transaction.atomic():
+        LedgerImport.objects.filter(pk=job.pk).update(state=ImportState.FAILED)

@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 from yingji.orgs.access import Actor, can, get_in_township, require
 
 from . import import_actions, queries
-from .choices import ImportState
 from .forms import FilterForm, UploadForm
 from .models import LedgerImport
 from .views import _township_plan, ledger_filter
@@ -109,7 +108,7 @@ def _run(job: LedgerImport, work: Callable[[], Any]) -> None:
             work()
         except Exception:  # the page shows the job failed; the log has why
             log.exception("ledger import %s failed", job.pk)
-            LedgerImport.objects.filter(pk=job.pk).update(state=ImportState.FAILED)
+            import_actions.mark_failed(job)
         finally:
             import_actions.PROGRESS.pop(job.pk, None)
             connection.close()

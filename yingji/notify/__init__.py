@@ -1,1 +1,1 @@
-"""Notifications (通知): see DESIGN.md §3; built by a later issue."""
+"""Notifications (通知): the outbox, the channels and their delivery (DESIGN.md §4)."""

@@ -1,4 +1,9 @@
-"""The notification outbox: rows written in the same transaction as the change they report."""
+"""The notification outbox: rows written in the same transaction as the change they report.
+
+Also where each township configures its channels (:class:`TownshipChannel`)
+and each member chooses theirs (:class:`ChannelChoice`); the organisation's
+own models are left alone.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,10 @@ class Notification(models.Model):
 
     ``idempotency_key`` is unique: queuing the same message twice (a worker
     retry, a catch-up after downtime) yields one row, so the reader sees it
-    once. ``kind`` says what happened (``deadline.reminder``, ``incident.report`` …).
+    once; channels pass the key on (``Message-ID``, ``X-Yingji-Idempotency-Key``)
+    so a receiver can drop a redelivery. ``kind`` says what happened
+    (``deadline.reminder``, ``incident.report`` …). ``address`` is where it
+    went (e-mail address, mobile, endpoint host), kept for the delivery page.
     """
 
     township = models.ForeignKey("orgs.Township", on_delete=models.PROTECT, related_name="+")
@@ -26,6 +34,7 @@ class Notification(models.Model):
     channel = models.CharField(
         _("channel"), max_length=20, choices=Channel.choices, default=Channel.IN_APP
     )
+    address = models.CharField(_("address"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=60)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"), blank=True)
@@ -39,7 +48,7 @@ class Notification(models.Model):
         _("state"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -56,7 +65,59 @@ class Notification(models.Model):
                 condition=Q(state="pending"),
             ),
             models.Index(fields=["recipient", "channel", "read_at"], name="notification_inbox"),
+            models.Index(fields=["township", "state"], name="notification_township_state"),
         ]
 
     def __str__(self) -> str:
         return self.subject
+
+
+class TownshipChannel(models.Model):
+    """A township's endpoint for one of ``CONFIGURED_CHANNELS``.
+
+    ``url``: the webhook endpoint, the robot's webhook address (DingTalk
+    ``…/robot/send?access_token=…``, WeCom ``…/webhook/send?key=…``) or the SMS
+    gateway. ``secret``: the webhook's HMAC key, the DingTalk robot's signing
+    secret (``SEC…``) or the SMS gateway's HMAC key; empty means unsigned.
+    ``template``: for SMS, the request body with ``{phone}``, ``{text}``,
+    ``{key}`` placeholders (each filled JSON-encoded); empty uses the default.
+    """
+
+    township = models.ForeignKey(
+        "orgs.Township", on_delete=models.PROTECT, related_name="notify_channels"
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    url = models.URLField(_("address (URL)"), max_length=500)
+    secret = models.CharField(_("secret"), max_length=200, blank=True)
+    template = models.TextField(_("request template"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("township channel")
+        verbose_name_plural = _("township channels")
+        constraints = [
+            models.UniqueConstraint(fields=["township", "channel"], name="one_config_per_channel")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.township} {self.get_channel_display()}"
+
+
+class ChannelChoice(models.Model):
+    """The channels a member chose, besides the in-app bell which every member has.
+
+    ``channels`` is a list of ``Channel`` values. A member without a row gets
+    the in-app bell only.
+    """
+
+    member = models.OneToOneField(
+        "orgs.Member", on_delete=models.CASCADE, related_name="channel_choice"
+    )
+    channels = models.JSONField(_("channels"), default=list)
+
+    class Meta:
+        verbose_name = _("channel choice")
+        verbose_name_plural = _("channel choices")
+
+    def __str__(self) -> str:
+        return f"{self.member}: {', '.join(self.channels)}"

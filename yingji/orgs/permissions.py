@@ -29,6 +29,20 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit.view": frozenset({Role.AUDITOR, Role.ADMIN}),
     #
     # --- deadlines and notifications (deadlines, notify) ---
+    # See the deadlines of the township ("What is due", the strips on each matter).
+    "deadlines.view": EVERYONE,
+    # The worker's steps: remind, record a breach, escalate (the system actor only).
+    "deadlines.run": frozenset(),
+    # Acknowledge an escalated breach, which stops the escalation (DESIGN.md §4).
+    "deadlines.acknowledge": frozenset(
+        {Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD, Role.HEAD, Role.DEPUTY, Role.ADMIN}
+    ),
+    # Read one's own in-app notifications and choose one's own channels.
+    "notify.own": EVERYONE,
+    # See every delivery of the township, with the dead letters and their last error; retry them.
+    "notify.deliveries": frozenset({Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD, Role.ADMIN}),
+    # Configure the township's channels (webhook, robots, SMS gateway).
+    "notify.configure": frozenset({Role.PEACE_OFFICE_HEAD, Role.ADMIN}),
     #
     # --- early-warning ledger (earlywarning) ---
     # Read the ledger and export it (plan §五(二)).

@@ -1,0 +1,209 @@
+"""The "What is due" page, the strip, acknowledging by page, API and signed link; the bell."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import time_machine
+from django.template.loader import render_to_string
+
+from tests.conftest import client_for, member_of
+from yingji.audit.models import AuditEvent
+from yingji.deadlines.escalation import ack_token
+from yingji.deadlines.models import Deadline
+from yingji.deadlines.queries import deadlines_of
+from yingji.deadlines.worker import run_once
+from yingji.notify.models import Notification
+from yingji.orgs.models import Member
+
+from .conftest import T0, minutes, open_minutes
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(html: str) -> list[tuple[str, str]]:
+    """Return (id, class) of the deadline rows in ``html``, in page order."""
+    return re.findall(r'<tr class="(dl-[a-z_]+)" id="deadline-(\d+)"', html)
+
+
+def test_what_is_due_shows_newest_breach_first_then_soonest_due(town, other):
+    early = open_minutes(town, 15, at=T0, rule="early")  # breached 10:15
+    late = open_minutes(town, 20, at=T0, rule="late")  # breached 10:20
+    soon = open_minutes(town, 60, at=T0, rule="soon")  # due 11:00, reminder 10:40
+    later = open_minutes(town, 120, at=T0, rule="later")  # due 12:00
+    open_minutes(other, 15, at=T0, rule="elsewhere")
+    with time_machine.travel(T0 + minutes(45), tick=False):
+        run_once()
+        client = client_for(member_of(town, "peace_office_staff"))
+        html = client.get("/deadlines/").content.decode().replace("\xa0", " ")
+    assert rows(html) == [
+        ("dl-breached", str(late.pk)),
+        ("dl-breached", str(early.pk)),
+        ("dl-due_soon", str(soon.pk)),
+        ("dl-open", str(later.pk)),
+    ]
+    assert "已超时 30 分钟" in html and "剩余 15 分钟" in html and "剩余 1 小时，15 分钟" in html
+    assert "2026年11月30日 11:00" in html  # Asia/Shanghai, Chinese format
+    assert "elsewhere" not in html and "另一镇" not in html
+    assert (
+        'hx-trigger="every 30s" hx-headers=\'{"X-Yingji-Poll": "1"}\' hx-select="#due-list"' in html
+    )  # refreshed in place
+
+
+def test_the_strip_renders_a_list_of_deadlines_by_state(town):
+    d = open_minutes(town, 15)
+    with time_machine.travel(T0 + minutes(11), tick=False):
+        html = render_to_string("deadlines/strip.html", {"deadlines": deadlines_of(town)})
+    html = html.replace("\xa0", " ")
+    assert f'<li class="dl dl-due_soon" id="deadline-{d.pk}">' in html
+    assert "即将到期" in html and "到期 2026年11月30日 10:15" in html and "剩余 4 分钟" in html
+    assert render_to_string("deadlines/strip.html", {"deadlines": []}).strip() == ""
+
+
+def test_acknowledging_on_the_page_stops_escalation(town):
+    d = open_minutes(town, 15)
+    with time_machine.travel(T0 + minutes(16), tick=False):
+        run_once()
+        client = client_for(member_of(town, "peace_office_staff"))
+        assert "第 1 / 3 级" in client.get("/deadlines/").content.decode()
+        response = client.post(f"/deadlines/{d.pk}/acknowledge/")
+        assert response.status_code == 302
+        html = client.get("/deadlines/").content.decode()
+    d.refresh_from_db()
+    assert (d.acknowledged_at, d.acknowledged_by_name, d.next_check_at) == (
+        T0 + minutes(16),
+        "刘洋",
+        None,
+    )
+    assert "刘洋 于 11月30日 10:16 确认" in html
+    # A second acknowledgement is refused with a message.
+    with time_machine.travel(T0 + minutes(17), tick=False):
+        response = client.post(f"/deadlines/{d.pk}/acknowledge/", follow=True)
+    assert "该超时已有人确认。" in response.content.decode()
+    assert AuditEvent.objects.filter(action="deadlines.acknowledge").count() == 1
+
+
+def test_an_auditor_cannot_acknowledge_and_another_township_gets_404(town, other):
+    d = open_minutes(town, 15)
+    with time_machine.travel(T0 + minutes(16), tick=False):
+        run_once()
+        assert (
+            client_for(member_of(town, "auditor"))
+            .post(f"/deadlines/{d.pk}/acknowledge/")
+            .status_code
+            == 403
+        )
+        assert (
+            client_for(member_of(other, "peace_office_head"))
+            .post(f"/deadlines/{d.pk}/acknowledge/")
+            .status_code
+            == 404
+        )
+    d.refresh_from_db()
+    assert d.acknowledged_at is None
+
+
+def test_the_signed_link_asks_on_get_and_acknowledges_on_post(town, client):
+    d = open_minutes(town, 15)
+    with time_machine.travel(T0 + minutes(16), tick=False):
+        run_once()
+    head = Member.objects.get(name="陈静")
+    url = f"/deadlines/ack/{ack_token(d, head)}/"
+    with time_machine.travel(T0 + minutes(20), tick=False):
+        page = client.get(url)
+        d.refresh_from_db()
+        assert page.status_code == 200 and d.acknowledged_at is None  # GET changes nothing
+        assert "以陈静的身份确认" in page.content.decode()
+        done = client.post(url)
+    d.refresh_from_db()
+    assert (d.acknowledged_at, d.acknowledged_by_name) == (T0 + minutes(20), "陈静")
+    assert "已由陈静于2026年11月30日 10:20确认" in done.content.decode()
+    event = AuditEvent.objects.get(action="deadlines.acknowledge")
+    assert event.actor_label == "陈静"
+    # A tampered token is a 404.
+    assert client.get(url[:-3] + "xx/").status_code == 404
+
+
+def test_the_link_in_the_message_is_a_working_signed_link(town, client):
+    open_minutes(town, 15)
+    with time_machine.travel(T0 + minutes(16), tick=False):
+        run_once()
+    n = Notification.objects.get(kind="deadline.escalation")
+    path = re.search(r"http://127\.0\.0\.1:8000(/deadlines/ack/[^/]+/)", n.body).group(1)
+    with time_machine.travel(T0 + minutes(17), tick=False):
+        client.post(path)
+    assert Deadline.objects.get().acknowledged_by_name == "刘洋"
+
+
+def test_the_api_lists_due_deadlines_and_acknowledges(town):
+    d = open_minutes(town, 15)
+    with time_machine.travel(T0 + minutes(16), tick=False):
+        run_once()
+        client = client_for(member_of(town, "head"))
+        listed = client.get("/api/deadlines/due").json()
+        done = client.post(f"/api/deadlines/{d.pk}/acknowledge")
+        again = client.post(f"/api/deadlines/{d.pk}/acknowledge")
+    assert [(x["id"], x["phase"], x["escalation_step"]) for x in listed] == [(d.pk, "breached", 1)]
+    assert listed[0]["due_at"] == "2026-11-30T02:15:00Z"
+    assert done.status_code == 200
+    assert (done.json()["acknowledged_by"], done.json()["phase"]) == ("王建国", "acknowledged")
+    assert again.status_code == 422
+
+
+def test_the_bell_counts_unread_notifications(town):
+    open_minutes(town, 15)
+    with time_machine.travel(T0 + minutes(16), tick=False):
+        run_once()
+    client = client_for(member_of(town, "peace_office_staff"))
+    home = client.get("/").content.decode()
+    assert 'hx-get="/notifications/bell/"' in home and 'hx-trigger="load, every 30s"' in home
+    bell = client.get("/notifications/bell/").content.decode()
+    assert '<span class="badge"' in bell and ">2</span>" in bell  # the reminder and step 0
+    inbox = client.get("/notifications/").content.decode()
+    assert "提醒：核实并向领导小组报告" in inbox and "超时：核实并向领导小组报告" in inbox
+    client.post("/notifications/read/")
+    assert "badge" not in client.get("/notifications/bell/").content.decode()
+    # Someone else's bell is their own.
+    assert (
+        "badge"
+        not in client_for(member_of(town, "auditor")).get("/notifications/bell/").content.decode()
+    )
+
+
+def test_whoever_the_escalation_reached_may_acknowledge_whatever_their_role(town, client):
+    from yingji.orgs.models import DutyShift
+
+    # A task-force member is on duty (their role alone may not acknowledge).
+    member = Member.objects.get(name="黄磊")
+    DutyShift.objects.filter(township=town).update(member=member)
+    d = open_minutes(town, 15)
+    with time_machine.travel(T0 + minutes(16), tick=False):
+        run_once()
+        assert (
+            client_for(member_of(town, "task_force_member"))
+            .post(f"/deadlines/{d.pk}/acknowledge/")
+            .status_code
+            == 302
+        )
+    d.refresh_from_db()
+    assert d.acknowledged_by_name == "黄磊"
+    # Another task-force member, not reached, may not.
+    d2 = open_minutes(town, 15, rule="other")
+    DutyShift.objects.filter(township=town).update(member=Member.objects.get(name="刘洋"))
+    with time_machine.travel(T0 + minutes(16), tick=False):
+        run_once()
+        assert (
+            client_for(member_of(town, "task_force_member"))
+            .post(f"/deadlines/{d2.pk}/acknowledge/")
+            .status_code
+            == 403
+        )
+
+
+def test_the_api_refuses_an_auditor(town):
+    d = open_minutes(town, 15)
+    with time_machine.travel(T0 + minutes(16), tick=False):
+        run_once()
+        response = client_for(member_of(town, "auditor")).post(f"/api/deadlines/{d.pk}/acknowledge")
+    assert response.status_code == 403
