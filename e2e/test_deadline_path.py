@@ -23,7 +23,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from e2e.conftest import start_server
-from e2e.walker import Server, User, field, fill
+from e2e.walker import Server, User, fill
 
 SMTP_PORT = 8123
 WEB_PORT = 8122

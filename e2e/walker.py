@@ -141,7 +141,8 @@ class User:
         if width > PHONE["width"]:
             wide = self.page.evaluate(
                 """() => [...document.querySelectorAll('body *')]
-                .filter(e => e.getBoundingClientRect().right > 376 && !e.closest('.table-wrap'))
+                .filter(e => !e.closest('.table-wrap') && (e.getBoundingClientRect().right > 376
+                  || (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible')))
                 .slice(0, 5).map(e => e.tagName + '.' + e.className)"""
             )
             self.problems.scroll.append(f"{name} ({self.page.url}): {width}px; {wide}")
