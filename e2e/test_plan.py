@@ -14,7 +14,7 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from e2e.walker import User, field, fill, form, labels
+from e2e.walker import User, field, fill, form
 
 
 def local_minutes_ago(minutes: int) -> str:
@@ -46,7 +46,6 @@ def test_first_path(server, browser):
     warning_url = page.url
     fill(form(page, "/verify/"), {"备注": "电话联系村支书核实属实"})
     staff.submit("保存", "warning-verified", within=form(page, "/verify/"))
-    print(page.url, "\n".join(labels(page)))
     # The report lacks parts of §五(三): refused, each error next to its field.
     fill(form(page, "/report/"), {"危害程度": "", "紧急程度": ""})
     shown = staff.submit(
@@ -80,7 +79,6 @@ def test_first_path(server, browser):
     page.get_by_role("link", name=re.compile(r"^SJ\d{4}-\d{4}")).first.click()
     head.page_done("incident-for-head")
     incident = page.url.removeprefix(server.url)
-    print(incident, "\n".join(labels(page)))
 
     # -- the peace office verifies and reports the incident within the 15 minutes ------------
     page = staff.page
@@ -90,7 +88,6 @@ def test_first_path(server, browser):
     page.get_by_label("属实", exact=True).check()
     fill(page, {"备注": "派出所民警到场核实，约三十人聚集"})
     staff.submit("保存", "incident-verified")
-    print(page.url, "\n".join(labels(page)))
     fill(
         page,
         {
@@ -109,10 +106,8 @@ def test_first_path(server, browser):
     head.submit("启动预案", "incident-activated")
     page.get_by_role("link", name="工作专班", exact=True).click()
     head.page_done("task-force-form")
-    print(page.url, "\n".join(labels(page)))
     page.get_by_label(re.compile("黄磊")).first.check()
     head.submit("保存", "task-force-formed")
-    print(page.url, page.inner_text("main"))
 
     # -- the task-force member checks in on a 375 px phone ----------------------------------
     member = User(browser, server, "demo_task_force", phone=True, path="first-path")
@@ -133,7 +128,6 @@ def test_first_path(server, browser):
     for name in ("张某", "李某"):
         fill(form(page, "/parties/"), {"姓名/名称": name, "身份": "代表"})
         member.submit("添加", f"party-{name}", within=form(page, "/parties/"))
-    print(page.url, "\n".join(labels(page)))
     for demand in ("要求公开征地补偿款分配明细", "要求按时足额发放剩余补偿款"):
         f = form(page, "/demands/")
         fill(f, {"诉求": demand})
@@ -170,12 +164,9 @@ def test_first_path(server, browser):
             f"demand-case-{n + 1}",
             within=page.locator("main form[action*='/case/']").first,
         )
-        print(page.url)
         cases.append(page.url.removeprefix(server.url))
         staff.go(incident, "incident-aftermath")
-    print(cases)
     page.goto(server.url + cases[0])
-    print(page.inner_text("main"))
     page = head.page
     head.go(incident, "incident-before-closing")
     head.submit("结束现场处置", "scene-closed")

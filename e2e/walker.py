@@ -26,6 +26,8 @@ HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = (HERE / "vendor" / "axe-core-4.14.1.min.js").read_text(encoding="utf-8")
+# A time shown as 2026-11-29 12:18 instead of 2026年11月29日 20:18.
+ISO_TIME = re.compile(r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
 _COUNTERS: dict[Path, list[int]] = {}
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
@@ -49,12 +51,14 @@ class Problems:
     js_errors: list[str] = field(default_factory=list)
     axe: list[str] = field(default_factory=list)
     scroll: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
 
     def assert_none(self) -> None:
         assert not self.outside, f"requests left 127.0.0.1: {self.outside}"
         assert not self.js_errors, f"JavaScript errors: {self.js_errors}"
         assert not self.axe, "axe serious/critical violations:\n" + "\n".join(self.axe)
         assert not self.scroll, f"pages wider than 375 px: {self.scroll}"
+        assert not self.dates, f"times not in Chinese format: {self.dates}"
 
 
 class User:
@@ -125,6 +129,9 @@ class User:
         safe = re.sub(r"[^\w.-]+", "_", name)
         stem = f"{self.shots[0]:03d}-{self.login_name}-{safe}"
         self._axe(name)
+        iso = ISO_TIME.findall(page.inner_text("body"))
+        if iso:
+            self.problems.dates.append(f"{name} ({page.url}): {iso[:3]}")
         if self.phone:
             self._width(name)
             page.screenshot(path=str(self.dir / f"{stem}-phone.png"), full_page=True)

@@ -229,6 +229,23 @@ ACTION_LABELS = {
 }
 
 
+def _shown(after: Any) -> Any:
+    """Return an audit event's ``after`` for people: ISO times (as the audit keeps them) as ``local``."""
+    if not isinstance(after, dict):
+        return after
+    shown = {}
+    for key, value in after.items():
+        if isinstance(value, str) and len(value) >= 16 and value[10:11] == "T":
+            try:
+                at = datetime.fromisoformat(value)
+            except ValueError:
+                at = None
+            if at is not None and at.tzinfo is not None:
+                value = local(at)
+        shown[key] = value
+    return shown
+
+
 def history(warning: Warning) -> list[dict[str, Any]]:
     """Return the warning's whole history, oldest first: audit events and progress entries.
 
@@ -244,7 +261,7 @@ def history(warning: Warning) -> list[dict[str, Any]]:
             "action": e.action,
             "label": ACTION_LABELS.get(e.action, e.action),
             "actor": e.actor_label,
-            "detail": e.after,
+            "detail": _shown(e.after),
         }
         for e in events
     ]

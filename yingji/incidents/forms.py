@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.dateformat import format as date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from yingji.orgs.models import Member, Township
@@ -94,7 +96,10 @@ def report_form(incident: Incident, data=None) -> forms.Form:
     names = {f.key: f.name for f in plan.report_fields}
     reps = parties_in_brief(incident)
     known = {
-        "time": incident.occurred_at and incident.occurred_at.strftime("%Y-%m-%d %H:%M") or "",
+        # In Shanghai time and Chinese format: the report goes out as text (SMS, e-mail).
+        "time": date_format(localtime(incident.occurred_at), "Y年n月j日 H:i")
+        if incident.occurred_at
+        else "",
         "place": incident.place,
         "cause": incident.cause,
         "headcount": str(incident.headcount) if incident.headcount is not None else "",
