@@ -172,6 +172,24 @@ def test_first_path(server, browser):
     head.submit("结束现场处置", "scene-closed")
     assert "善后" in page.locator("h1").inner_text()
 
+    # -- the written summary report (plan §七(三)), then the incident is closed --------------
+    page.get_by_role("link", name="提交总结报告").click()
+    head.page_done("summary-form")
+    fill(
+        page,
+        {
+            "事件概况": "某村三十余名村民因征地补偿款分配问题聚集",
+            "处置经过": "平安办十五分钟内核实报告，组长启动预案，专班到场疏导",
+            "处置结果": "现场平稳，人员劝离，两项诉求转为信访事项",
+            "善后处置（五个一）": "两项信访事项均已明确五个一",
+            "经验教训": "补偿款分配方案应及时张榜公布",
+        },
+    )
+    head.submit("保存", "summary-filed")
+    assert "补偿款分配方案应及时张榜公布" in page.inner_text("main")
+    head.submit("结束事件", "incident-closed")
+    assert "已结束" in page.locator("h1").inner_text()
+
     # -- the peace office head names the five-ones of each case (plan §七(一)) ---------------
     chief = User(browser, server, "demo_peace_head", path="first-path")
     chief.log_in()
@@ -188,8 +206,8 @@ def test_first_path(server, browser):
             page,
             {
                 "责任单位": "",
-                "牵头领导": "",
-                "责任人": "",
+                "牵头领导": "王建国",
+                "责任人": "刘洋",
                 "工作措施": "公开分配明细，逐户核对",
                 "化解方案": "一个月内完成核对并答复",
             },
@@ -198,11 +216,42 @@ def test_first_path(server, browser):
         assert "公开分配明细" in page.inner_text("main")
     chief.close()
 
-    # -- a query code for the petitioner, who opens the public page on a phone ---------------
+    # -- the peace office accepts the first case, resolves it and replies in writing ---------
     page = staff.page
     staff.go("/petitions/?view=all", "petition-cases-staff")
     page.get_by_role("link", name=numbers[0]).first.click()
     staff.page_done("case-for-staff")
+    case = page.url.removeprefix(server.url)
+
+    def step(title: str, name: str, values: dict[str, str] | None = None) -> None:
+        staff.go(case, "case-for-staff")
+        page.get_by_role("link", name=title, exact=True).click()
+        staff.page_done(f"{name}-form")
+        if values:
+            fill(page.locator("main form").first, values)
+        staff.submit("保存", name)
+
+    step("受理", "accepted")
+    step("启动化解", "resolution-started")
+    step(
+        "出具处理意见书",
+        "reply-written",
+        {
+            "信访请求": "要求公开征地补偿款分配明细",
+            "查明事实": "补偿款分配方案已经村民代表会议通过，但未张榜公布",
+            "处理意见": "责成村委会于七日内张榜公布分配明细",
+            "依据": "《信访工作条例》第三十二条",
+            "复查机关": "区人民政府",
+        },
+    )
+    staff.go(case, "case-replied")
+    page.get_by_role("link", name="登记送达").first.click()
+    staff.page_done("delivery-form")
+    fill(page.locator("main form").first, {"送达方式": "", "送达时间": local_minutes_ago(1)})
+    staff.submit("保存", "delivered")
+    staff.go(case, "case-for-staff")
+
+    # -- a query code for the petitioner, who opens the public page on a phone ---------------
     staff.submit("重新生成查询码", "query-code")
     code = page.locator("#query-code").inner_text().strip()
     staff.close()
@@ -214,4 +263,8 @@ def test_first_path(server, browser):
     fill(page, {"信访事项编号": numbers[0], "查询码": code})
     petitioner.submit("查询", "public-case")
     assert numbers[0] in page.inner_text("main")
+    assert "责成村委会于七日内张榜公布分配明细" in page.inner_text("main")
+    page.get_by_role("radio").first.check()
+    petitioner.submit("提交评价", "public-rated")
+    assert "您的评价" in page.inner_text("main")
     petitioner.close()
