@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -135,7 +136,8 @@ class DeliveryMethod(models.TextChoices):
 class Satisfaction(models.TextChoices):
     """The petitioner's one rating of the outcome (满意度评价)."""
 
-    SATISFIED = "satisfied", _("satisfied")  # 满意
+    # A context of its own: the deadline state "satisfied" (已完成) shares the English word.
+    SATISFIED = "satisfied", pgettext_lazy("rating", "satisfied")  # 满意
     FAIRLY = "fairly", _("fairly satisfied")  # 基本满意
     DISSATISFIED = "dissatisfied", _("dissatisfied")  # 不满意
 
