@@ -30,6 +30,7 @@ def test_first_path(server, browser):
 
     # -- the early-warning ledger: empty at first ------------------------------------------
     staff.go("/warnings/", "ledger-empty")
+    assert "登记预警信息" in page.locator("main tbody").inner_text()  # says what to do next
     staff.go("/warnings/new/", "warning-register")
     fill(
         page,
