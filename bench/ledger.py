@@ -30,6 +30,11 @@ the equivalent raw SQL". Three raw-side figures are printed for each page:
 - ``*_query_ms`` — those data queries through the ORM (``*_query_ratio``
   against the hand-written SQL), for information: the ORM's own overhead.
 
+Every figure is a median wall-clock time; ``*_page_cpu_ratio`` is the same
+comparison in this process's CPU time, printed because on a shared, loaded
+machine a 10 ms request is preempted far more often than a 1 ms replay, which
+inflates the wall-clock ratio (the load average is printed at the start).
+
 Ends with one line of JSON.
 """
 
@@ -82,14 +87,19 @@ def say(*args: object) -> None:
     print(*args, flush=True)
 
 
-def median_ms(fn, repeat: int = REPEAT) -> float:
+def median_ms(fn, repeat: int = REPEAT, clock=time.perf_counter) -> float:
     fn()  # warm up
     times = []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = clock()
         fn()
-        times.append((time.perf_counter() - t) * 1000)
+        times.append((clock() - t) * 1000)
     return statistics.median(times)
+
+
+def median_cpu_ms(fn, repeat: int = REPEAT) -> float:
+    """Like :func:`median_ms` in this process's CPU time: what the work costs when the machine is shared."""
+    return median_ms(fn, repeat, time.process_time)
 
 
 SUMMARIES = [
@@ -287,7 +297,7 @@ def import_file_bytes(n: int) -> bytes:
 
 
 def main() -> None:
-    say(f"database: {settings.DATABASES['default']['NAME']}")
+    say(f"database: {settings.DATABASES['default']['NAME']}; load average {os.getloadavg()}")
     compile_messages()  # the pages in Chinese, as served (the .mo files are not in git)
     call_command("migrate", verbosity=0)
     from yingji.earlywarning.import_actions import import_file
@@ -330,12 +340,15 @@ def main() -> None:
     query_ms = median_ms(lambda: view_queries(township, f))
     page_sql_ms = median_ms(lambda: replay(statements))
     page_ms = median_ms(lambda: client.get(url, filt))
+    page_sql_cpu = median_cpu_ms(lambda: replay(statements))
+    page_cpu = median_cpu_ms(lambda: client.get(url, filt))
     count = ledger(township, f).count()
     say(
         f"filtered list ({count:,} rows match): data SQL {raw_ms:.2f} ms, through the ORM"
         f" {query_ms:.2f} ms ({query_ms / raw_ms:.2f}×); all the page's SQL replayed raw"
         f" {page_sql_ms:.2f} ms; whole page {page_ms:.2f} ms ({page_ms / page_sql_ms:.2f}× its"
-        f" SQL, {page_ms / raw_ms:.2f}× the data SQL)"
+        f" SQL, {page_ms / raw_ms:.2f}× the data SQL); in CPU time: SQL {page_sql_cpu:.2f} ms,"
+        f" page {page_cpu:.2f} ms ({page_cpu / page_sql_cpu:.2f}×)"
     )
 
     search = {"q": "征地补偿"}
@@ -348,12 +361,15 @@ def main() -> None:
     search_query_ms = median_ms(lambda: view_queries(township, fs))
     search_sql_ms = median_ms(lambda: replay(statements))
     search_ms = median_ms(lambda: client.get(url, search))
+    search_sql_cpu = median_cpu_ms(lambda: replay(statements))
+    search_cpu = median_cpu_ms(lambda: client.get(url, search))
     say(
         f"search 征地补偿 ({found:,} found): data SQL {raw_search_ms:.1f} ms, ORM"
         f" {search_query_ms:.1f} ms ({search_query_ms / raw_search_ms:.2f}×); all the page's SQL"
         f" replayed raw {search_sql_ms:.1f} ms ({len(statements)} statements); whole page"
         f" {search_ms:.1f} ms ({search_ms / search_sql_ms:.2f}× its SQL,"
-        f" {search_ms / raw_search_ms:.2f}× the data SQL)"
+        f" {search_ms / raw_search_ms:.2f}× the data SQL); in CPU time: SQL {search_sql_cpu:.1f} ms,"
+        f" page {search_cpu:.1f} ms ({search_cpu / search_sql_cpu:.2f}×)"
     )
 
     content = import_file_bytes(N_IMPORT)
@@ -385,6 +401,7 @@ def main() -> None:
         "list_page_ms": round(page_ms, 2),
         "list_page_ratio": round(page_ms / page_sql_ms, 2),
         "list_data_ratio": round(page_ms / raw_ms, 2),
+        "list_page_cpu_ratio": round(page_cpu / page_sql_cpu, 2),
         "search_raw_sql_ms": round(raw_search_ms, 1),
         "search_query_ms": round(search_query_ms, 1),
         "search_query_ratio": round(search_query_ms / raw_search_ms, 2),
@@ -392,10 +409,12 @@ def main() -> None:
         "search_page_ms": round(search_ms, 1),
         "search_page_ratio": round(search_ms / search_sql_ms, 2),
         "search_data_ratio": round(search_ms / raw_search_ms, 2),
+        "search_page_cpu_ratio": round(search_cpu / search_sql_cpu, 2),
         "import_rows": N_IMPORT,
         "import_s": round(import_s, 1),
         "import_rows_per_s": round(N_IMPORT / import_s),
         "reimport_created": again.created,
+        "load_average_1min": round(os.getloadavg()[0], 1),
     }
     goals = {  # issue 4: page and search against all their SQL replayed raw (see the docstring)
         "list_page_ratio": ["<=", 3.0],
