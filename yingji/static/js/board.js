@@ -8,6 +8,11 @@
     return v === null ? null : Math.round(v * 1000) / 10;
   }
 
+  // Long category names (the plan's own wording) are cut on the axis; the list below the chart has them whole.
+  function shorten(label) {
+    return label.length > 8 ? label.slice(0, 8) + "…" : label;
+  }
+
   function draw() {
     var holder = document.getElementById("board-data");
     if (!holder || !window.echarts) {
@@ -43,7 +48,7 @@
         animation: false,
         tooltip: { trigger: "axis" },
         grid: { top: 20, left: 40, right: 20, bottom: 60 },
-        xAxis: { type: "category", data: bar.labels, axisLabel: { interval: 0, rotate: bar.labels.length > 4 ? 30 : 0 } },
+        xAxis: { type: "category", data: bar.labels, axisLabel: { interval: 0, rotate: bar.labels.length > 4 ? 30 : 0, formatter: shorten } },
         yAxis: { type: "value", minInterval: 1 },
         series: [{ type: "bar", data: bar.values, cursor: "pointer" }]
       });
