@@ -134,3 +134,33 @@ def test_petition_notices_and_reply_reuse_the_stored_texts(demo, staff, peace_he
     doc = _open(documents.petition_document(declined.documents.get())[1])
     assert doc.paragraphs[0].text == "信访事项不予受理告知书"
     assert "理由：不属于信访事项" in _text(doc)
+
+
+def test_a_township_template_replaces_the_layout(demo, settings, tmp_path):
+    from docx import Document as new_document
+
+    template = new_document()
+    template.sections[0].left_margin = Mm(30)
+    template.add_paragraph("样例正文，将被清除")
+    template.save(tmp_path / "official.docx")
+    settings.REPORT_TEMPLATE_DIR = tmp_path
+    incident = run_to_close(demo, "township", arrive_after=5)
+    doc = _open(documents.fifteen_minute_report(incident)[1])
+    assert round(doc.sections[0].left_margin.mm) == 30
+    assert "样例正文" not in _text(doc)
+    assert doc.paragraphs[0].text.startswith("关于")
+
+
+def test_pdf_only_where_libreoffice_is_installed(demo, monkeypatch):
+    from tests.conftest import client_for, member_of
+    from yingji.orgs.choices import Role
+    from yingji.reports import pdf
+
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    assert pdf.available() is False and pdf.to_pdf("x.docx", b"") is None
+    incident = run_to_close(demo, "township", arrive_after=5)
+    client = client_for(member_of(demo, Role.PEACE_OFFICE_STAFF))
+    assert (
+        client.get(f"/reports/incidents/{incident.pk}/summary.docx?format=pdf").status_code == 404
+    )
+    assert client.get(f"/reports/incidents/{incident.pk}/summary.docx").status_code == 200
