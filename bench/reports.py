@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -416,6 +417,8 @@ def main() -> None:
     goals = {"workbook_ratio": ["<=", RATIO_GOAL], "board_ratio": ["<=", RATIO_GOAL]}
     met = all(figures[k] <= v for k, (_op, v) in goals.items())
     print(json.dumps({"bench": "reports", "figures": figures, "goals": goals, "met": met}))
+    connection.close()
+    shutil.rmtree(os.environ["YINGJI_VAR_DIR"], ignore_errors=True)
 
 
 if __name__ == "__main__":
