@@ -81,8 +81,9 @@ def test_drill_down_lists_the_rows_behind_a_bar(built):
             "/reports/list/",
             {"kind": "cases", "from": "2026-11", "to": "2026-11", "unit": "东岭村"},
         )
+
     def numbers(response):
-        body = response.content.decode().split('<tbody>')[1].split('</tbody>')[0]
+        body = response.content.decode().split("<tbody>")[1].split("</tbody>")[0]
         return re.findall(r'<a href="/(?:petitions|warnings)/\d+/">([^<]+)</a>', body)
 
     [breached] = numbers(cases)

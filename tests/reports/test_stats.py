@@ -108,3 +108,23 @@ def test_the_workbook_has_formulas_values_and_definitions(demo, figures):
     # No petitioner details anywhere.
     text = " ".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value)
     assert "张秀兰" not in text and "张某" not in text
+
+
+def test_merged_months_equal_the_range_queried_whole(demo):
+    month.build(demo)
+    cases = PetitionCase.objects.filter(township=demo)
+    parts = [
+        stats.compute(demo, cases, *stats.month_bounds(m), month.NOW)
+        for m in ("2026-10", "2026-11")
+    ]
+    merged = stats.merge(parts)
+    whole = stats.compute(demo, cases, parts[0].start, parts[1].end, month.NOW)
+    assert {k: (r.numerator, r.denominator) for k, r in merged.rates.items()} == {
+        k: (r.numerator, r.denominator) for k, r in whole.rates.items()
+    }
+    for key, d in merged.durations.items():
+        assert d.values == pytest.approx(whole.durations[key].values), key
+    assert merged.cases_by_stage == whole.cases_by_stage
+    assert merged.case_deadlines_by_state == whole.case_deadlines_by_state
+    assert merged.warnings_by_category == whole.warnings_by_category
+    assert merged.cases_by_unit == whole.cases_by_unit

@@ -77,14 +77,14 @@ def board_data(
 ) -> dict[str, Any]:
     """Return the board of ``township`` for months ``start``..``end``: totals, monthly series, bars.
 
-    ``cases`` is the reader's visible cases. Queries: about a dozen per month plus a dozen for the range.
+    ``cases`` is the reader's visible cases. Queries: about a dozen per month; the range's totals are
+    the months merged (``stats.merge``), not queried again.
     """
     months = stats.months_between(
         stats.month_bounds(start)[0].date(), stats.month_bounds(end)[0].date()
     )
-    lo, hi = stats.month_bounds(months[0])[0], stats.month_bounds(months[-1])[1]
-    total = stats.compute(township, cases, lo, hi, now)
     per_month = [stats.compute(township, cases, *stats.month_bounds(m), now) for m in months]
+    total = stats.merge(per_month)
     plan = township.plan_version.plan if township.plan_version_id else None
     wnames = (
         {

@@ -382,3 +382,46 @@ def compute(
             .annotate(n=Count("id"))
         },
     )
+
+
+def merge(parts: list[Figures]) -> Figures:
+    """Return the figures of consecutive periods ``parts`` taken together (exact: counts add, values join).
+
+    Rates add their numerators and denominators; durations join their values;
+    breakdowns add by key. Used by the board to total its months without
+    querying the whole range again.
+    """
+
+    def add(dicts: list[dict[str, int]]) -> dict[str, int]:
+        total: Counter[str] = Counter()
+        for d in dicts:
+            total.update(d)
+        return {k: total[k] for k in sorted(total, key=lambda k: -total[k])}
+
+    first = parts[0]
+    return Figures(
+        start=first.start,
+        end=parts[-1].end,
+        rates={
+            k: Rate(
+                k,
+                sum(p.rates[k].numerator for p in parts),
+                sum(p.rates[k].denominator for p in parts),
+            )
+            for k in first.rates
+        },
+        durations={
+            k: Durations(k, d.unit, sorted(v for p in parts for v in p.durations[k].values))
+            for k, d in first.durations.items()
+        },
+        cases_by_stage={k: sum(p.cases_by_stage[k] for p in parts) for k in first.cases_by_stage},
+        case_deadlines_by_state={
+            k: sum(p.case_deadlines_by_state[k] for p in parts)
+            for k in first.case_deadlines_by_state
+        },
+        warnings_by_category=add([p.warnings_by_category for p in parts]),
+        warnings_by_village=add([p.warnings_by_village for p in parts]),
+        incidents_by_category=add([p.incidents_by_category for p in parts]),
+        cases_by_category=add([p.cases_by_category for p in parts]),
+        cases_by_unit=add([p.cases_by_unit for p in parts]),
+    )
