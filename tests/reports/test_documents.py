@@ -41,6 +41,10 @@ def assert_gbt9704(doc) -> None:
     grid = section._sectPr.find(qn("w:docGrid"))
     # 22 lines in the 225 mm type area.
     assert round((297 - 37 - 35) / (int(grid.get(qn("w:linePitch"))) / 20 * 25.4 / 72)) == 22
+    # 28 characters of 16 pt on the 156 mm line.
+    pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096
+    assert int((210 - 28 - 26) / 25.4 * 72 / pitch) == 28
+    assert grid.get(qn("w:type")) == "linesAndChars"
     title = doc.paragraphs[0]
     run = title.runs[0]
     assert run.font.size == Pt(22) and title.alignment == 1

@@ -53,6 +53,9 @@ LINES_PER_PAGE = 22
 CHARS_PER_LINE = 28
 
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+#: 28 characters in the 156 mm line: pitch 156 mm / 28 ≈ 15.79 pt, i.e. the 16 pt body size less
+#: 0.207 pt; Word's ``w:charSpace`` counts 1/4096 pt (ECMA-376 §17.6.5).
+CHAR_SPACE = -849
 TEMPLATE_NAME = "official.docx"
 
 
@@ -125,7 +128,7 @@ def _page_setup(doc: DocxDocument) -> None:
         sect.append(grid)
     grid.set(qn("w:type"), "linesAndChars")
     grid.set(qn("w:linePitch"), str(int(LINE_PITCH.pt * 20)))  # twentieths of a point
-    grid.set(qn("w:charSpace"), "0")
+    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
     # Odd pages right, even pages left: Word needs "different odd and even" in the settings.
     doc.settings.odd_and_even_pages_header_footer = True
     _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
