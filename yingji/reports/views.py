@@ -52,11 +52,7 @@ def board_page(request: HttpRequest) -> HttpResponse:
         request.GET.get("from"), request.GET.get("to"), now.astimezone(stats.SHANGHAI).date()
     )
     data = board.board_data(actor.township, visible_cases(actor), start, end, now)
-    return render(
-        request,
-        "reports/board.html",
-        {"data": data, "pdf_available": pdf.available(), "can_pdf": pdf.available()},
-    )
+    return render(request, "reports/board.html", {"data": data})
 
 
 @login_required
