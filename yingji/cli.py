@@ -25,6 +25,8 @@ Usage: yingji COMMAND [options]        (yingji COMMAND --help for details)
   demo           create the demo township with one login per role
   ledger export FILE --township CODE   the warning ledger as .xlsx
   ledger import FILE --township CODE [--skip-bad]   import a township's ledger
+  report incident ID [--out DIR]   an incident's summary and verified report (.docx, .pdf)
+  report month YYYY-MM [--township CODE]   the month's statistics workbook (.xlsx)
   audit verify   recompute the audit log's hash chain; name the first broken event
   backup FILE    back up the whole database (SQLite online backup or pg_dump)
   backup --restore FILE   restore it (server stopped) and verify the audit chain
@@ -33,7 +35,7 @@ Data lives in var/ (SQLite) unless DATABASE_URL points at PostgreSQL.
 Any Django management command works too, e.g. `yingji migrate`.
 """
 
-COMMANDS = {"setup", "serve", "worker", "plan", "demo", "ledger", "audit", "backup"}
+COMMANDS = {"setup", "serve", "worker", "plan", "demo", "ledger", "report", "audit", "backup"}
 
 
 def main(argv: list[str] | None = None) -> None:

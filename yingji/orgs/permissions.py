@@ -110,7 +110,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "petitions.approve_extension": frozenset({Role.HEAD, Role.DEPUTY}),
     #
     # --- reports (reports) ---
-    #
+    # Read the statistics board and its lists, download the monthly workbook (figures of one's own township).
+    "reports.view": EVERYONE,
 }
 
 
