@@ -1,9 +1,10 @@
 """Routing suggestions learned from a township's labelled history (scikit-learn on jieba tokens).
 
 Text is segmented with jieba (its bundled dictionary: nothing is downloaded),
-weighted by TF-IDF over words and word pairs, and classified by a
-logistic regression (CPU only), which gives a probability used as the
-confidence. No Yingji rule is involved: this is a suggestion staff accept
+weighted by TF-IDF over words, and classified by a complement naive Bayes
+(CPU only, trains in well under a second), whose class probability is the
+confidence. On messages-labelled.xlsx it scored a higher held-out macro-F1
+than a logistic regression or word pairs, at a fraction of the time. No Yingji rule is involved: this is a suggestion staff accept
 or correct (issue 11 §2).
 """
 
@@ -18,9 +19,9 @@ from typing import Any
 import jieba
 import joblib
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import classification_report, f1_score
 from sklearn.model_selection import train_test_split
+from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import Pipeline
 
 jieba.setLogLevel(logging.WARNING)
@@ -42,11 +43,9 @@ def fit(texts: Sequence[str], labels: Sequence[str]) -> Pipeline:
         [
             (
                 "tfidf",
-                TfidfVectorizer(
-                    token_pattern=r"(?u)\S+", ngram_range=(1, 2), sublinear_tf=True, min_df=1
-                ),
+                TfidfVectorizer(token_pattern=r"(?u)\S+", sublinear_tf=True, min_df=1),
             ),
-            ("clf", LogisticRegression(C=20.0, max_iter=2000, class_weight="balanced")),
+            ("clf", ComplementNB(alpha=0.3)),
         ]
     )
     pipe.fit([tokens(t) for t in texts], list(labels))
