@@ -120,3 +120,30 @@ def test_api_import_figures_and_hot_issues(demo, other):
     page = client.get(f"/complaints/hot/{pk}/").content.decode()
     assert "南山路桥面破损坑洼严重0" in page and "2026年9月1日" in page
     assert NOW - timedelta(days=1) < Warning.objects.get().discovered_at <= NOW
+
+
+def test_routing_page_suggests_and_records_a_correction(demo, other):
+    from tests.complaints.test_routing import _fixture_file
+    from yingji.complaints.actions import import_file, train
+    from yingji.orgs.access import Actor
+    from yingji.petitions.actions import receive_case
+
+    member = member_of(demo, Role.PEACE_OFFICE_STAFF)
+    staff = Actor.for_member(member)
+    client = client_for(member)
+    with time_machine.travel(NOW, tick=False):
+        import_file(staff, demo, source="f", filename="f.xlsx", content=_fixture_file())
+        train(staff, demo)
+        case = receive_case(
+            staff, demo, channel="online", summary="补课", content="学校违规补课收费"
+        )
+        url = f"/complaints/cases/{case.pk}/routing/"
+        page = client.post(url, {"action": "suggest"}, follow=True).content.decode()
+        assert "教育文体" in page
+        client.post(url, {"action": "correct", "category": "城乡建设", "unit": ""})
+        assert outsider_status(other, url) == 404
+    assert case.routing_suggestions.get().final_category == "城乡建设"
+
+
+def outsider_status(other, url: str) -> int:
+    return client_for(member_of(other, Role.PEACE_OFFICE_STAFF)).get(url).status_code

@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yingji.orgs.access import Actor, get_in_township, require
+from yingji.orgs.models import Unit
+from yingji.petitions.access import get_case
 
 from . import actions, queries
 from .actions.imports import mapping_for
@@ -189,4 +191,36 @@ def hot_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cases": issue.cases.order_by("received_at")[:500],
             "categories": plan.warning_categories if plan else [],
         },
+    )
+
+
+@login_required
+def case_routing(request: HttpRequest, pk: int) -> HttpResponse:
+    """A case's routing suggestion: ask for one, then accept it or correct category and unit."""
+    actor = Actor.from_request(request)
+    require(actor, "complaints.route")
+    case = get_case(actor, pk)
+    latest = case.routing_suggestions.select_related("unit", "final_unit").first()
+    units = Unit.objects.filter(township=case.township, active=True).order_by("name")
+    if request.method == "POST":
+        try:
+            action = request.POST.get("action")
+            if action == "suggest":
+                actions.suggest(actor, case)
+            elif latest is not None:
+                unit_id = request.POST.get("unit") or ""
+                unit = units.filter(pk=unit_id).first() if unit_id.isdigit() else None
+                actions.decide_suggestion(
+                    actor,
+                    latest,
+                    category=request.POST.get("category") if action == "correct" else None,
+                    unit=unit if action == "correct" else None,
+                )
+            return redirect("complaints:case_routing", pk=pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return render(
+        request,
+        "complaints/case_routing.html",
+        {"case": case, "suggestion": latest, "units": units},
     )
