@@ -25,6 +25,14 @@ Usage: yingji COMMAND [options]        (yingji COMMAND --help for details)
   demo           create the demo township with one login per role
   ledger export FILE --township CODE   the warning ledger as .xlsx
   ledger import FILE --township CODE [--skip-bad]   import a township's ledger
+  report incident ID [--out DIR]   an incident's summary and verified report (.docx, .pdf)
+  report month YYYY-MM [--township CODE]   the month's statistics workbook (.xlsx)
+  petitions import FILE --township CODE [--source NAME] [--map JSON]
+                 import a message-board / hotline export as historic petition cases
+  routing train --township CODE      train routing suggestions on the labelled history
+  routing evaluate FILE              macro-F1 and per-class figures on a held-out fifth
+  routing suggest NUMBER --township CODE   suggest a category and unit for a case
+  hotissues propose --township CODE  group cases by matter and place; propose warnings
   audit verify   recompute the audit log's hash chain; name the first broken event
   backup FILE    back up the whole database (SQLite online backup or pg_dump)
   backup --restore FILE   restore it (server stopped) and verify the audit chain
@@ -33,7 +41,20 @@ Data lives in var/ (SQLite) unless DATABASE_URL points at PostgreSQL.
 Any Django management command works too, e.g. `yingji migrate`.
 """
 
-COMMANDS = {"setup", "serve", "worker", "plan", "demo", "ledger", "audit", "backup"}
+COMMANDS = {
+    "setup",
+    "serve",
+    "worker",
+    "plan",
+    "demo",
+    "ledger",
+    "report",
+    "audit",
+    "backup",
+    "petitions",
+    "routing",
+    "hotissues",
+}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "yingji.incidents",
     "yingji.petitions",
     "yingji.reports",
+    "yingji.complaints",
     "yingji.api",
 ]
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("deadlines/", include("yingji.deadlines.urls")),
     path("notifications/", include("yingji.notify.urls")),
     path("reports/", include("yingji.reports.urls")),
+    path("complaints/", include("yingji.complaints.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

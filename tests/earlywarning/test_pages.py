@@ -186,3 +186,42 @@ def test_export_page_downloads_the_filtered_ledger(demo, staff):
     ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(ws.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][4] == "西河村道路施工噪音扰民"
+
+
+def test_filter_form_is_written_by_hand_with_labels_values_and_errors(demo, staff):
+    """The filters skip the widget renderer but keep labels, chosen values, Chinese and errors."""
+    village = Unit.objects.get(township=demo, name="西河村")
+    url = reverse("earlywarning:ledger")
+    page = staff.get(
+        url,
+        {
+            "q": "征地 <补偿>",
+            "status": "resolved",
+            "village": village.pk,
+            "date_from": "2026-13-01",
+        },
+    ).content.decode()
+    for name in ("q", "status", "category", "village", "risk_level", "date_from", "date_to"):
+        assert f'<label for="id_{name}">' in page and f'id="id_{name}"' in page
+    assert '<label for="id_status">状态</label>' in page
+    assert '<label for="id_village">村（社区）</label>' in page
+    assert '<option value="resolved" selected>已化解</option>' in page
+    assert f'<option value="{village.pk}" selected>西河村</option>' in page
+    assert '<option value="" selected>全部</option>' in page  # category, risk level
+    assert '<option value="high">高风险</option>' in page
+    assert 'name="q" id="id_q" value="征地 &lt;补偿&gt;"' in page  # kept as typed, escaped
+    # A date that is not one: kept as typed, the error next to the field.
+    assert 'name="date_from" id="id_date_from" value="2026-13-01"' in page
+    assert '<div class="field has-error">\n    <label for="id_date_from">' in page
+    assert '<p class="error" role="alert">输入一个有效的日期。</p>' in page
+
+
+def test_ledger_rows_are_escaped_and_show_dashes_for_missing_values(demo, staff):
+    w = register(demo, summary="<b>东岭村</b>村民反映", headcount=None)
+    page = staff.get(reverse("earlywarning:ledger")).content.decode()
+    row = page[page.index(f'<a href="/warnings/{w.pk}/">') :].split("</tr>")[0]
+    assert "&lt;b&gt;东岭村&lt;/b&gt;村民反映" in row and "<b>" not in row
+    cells = [c.split("</td>")[0] for c in row.split("<td>")[1:]]  # after the number's cell
+    assert len(cells) == 10
+    assert cells[0] == "2026年11月29日 09:00" and cells[7] == "已登记"
+    assert [cells[i] for i in (4, 5, 6, 8, 9)] == ["—"] * 5  # headcount, risk, lead, durations

@@ -22,9 +22,11 @@ api.add_router("/warnings", warnings_router)
 
 def _routers() -> None:
     # Each app's router, mounted under its name (imported here to keep the import order simple).
+    from yingji.complaints.api import router as complaints
     from yingji.incidents.api import router as incidents
 
     api.add_router("/incidents", incidents)
+    api.add_router("/complaints", complaints)
 
 
 from yingji.deadlines.api import router as deadlines_router  # noqa: E402

@@ -361,3 +361,56 @@ def acknowledge(actor: Actor, deadline: Deadline, *, at: datetime | None = None)
             township=deadline.township,
         )
     return deadline
+
+
+def record_past(
+    subject: models.Model,
+    *,
+    township: Township,
+    rule: str,
+    label: str,
+    source: str,
+    unit: DeadlineUnit,
+    amount: int,
+    opened_at: datetime,
+    satisfied_at: datetime | None,
+    now: datetime,
+) -> Deadline:
+    """Record a deadline of a historic matter (an imported record) with its real outcome; return it.
+
+    Due ``amount`` ``unit`` after ``opened_at`` (aware, UTC stored), computed
+    as for a live deadline. The outcome is set from the real times and nothing
+    is left for the worker: no reminder, ``next_check_at`` None, so no
+    notification is ever sent for it. ``satisfied_at`` (aware) is when the
+    ending event really happened: by ``due_at`` → satisfied and kept; after →
+    satisfied late with ``breached_at = due_at`` (``Deadline.kept`` is False).
+    With no ending event: breached at ``due_at`` when that is before ``now``,
+    else left open *without* reminders. Raises ``TransactionManagementError``
+    outside a transaction (DESIGN.md §4).
+    """
+    _in_transaction()
+    due_at = _DUE[DeadlineUnit(unit)](opened_at, amount)
+    state = DeadlineState.OPEN
+    breached_at = None
+    if satisfied_at is not None:
+        state = DeadlineState.SATISFIED
+        breached_at = due_at if satisfied_at > due_at else None
+    elif due_at <= now:
+        state = DeadlineState.BREACHED
+        breached_at = due_at
+    return Deadline.objects.create(
+        township=township,
+        **_subject_filter(subject),
+        rule=rule,
+        label=label,
+        source=source,
+        unit=unit,
+        amount=amount,
+        state=state,
+        opened_at=opened_at,
+        due_at=due_at,
+        remind_at=None,
+        satisfied_at=satisfied_at,
+        breached_at=breached_at,
+        next_check_at=None,
+    )

@@ -175,6 +175,47 @@ class FilterForm(forms.Form):
             (lv.key, lv.name) for lv in plan.risk_assessment.risk_levels
         ]
 
+    def for_template(self) -> list[dict[str, Any]]:
+        """Return the fields as the ledger template writes them out by hand, in form order.
+
+        Each: ``name``, ``id`` (``id_<name>``, what ``<label for>`` points at),
+        ``label``, ``type`` ("select", "text" or "date"), ``value`` (what was
+        typed, so a rejected filter keeps it), ``options`` (``[(value, label,
+        selected)]`` of a select) and ``errors``. The filter is on every ledger
+        page, so it is not put through the widget renderer (a template per
+        widget and per option); the villages are read in one query of names.
+        """
+        errors = self.errors if self.is_bound else {}
+        out = []
+        for name, field in self.fields.items():
+            typed = self.data.get(name, "") if self.is_bound else ""
+            typed = typed if isinstance(typed, str) else ""
+            kind = "text"
+            options: list[tuple[str, str, bool]] = []
+            if name == "village":
+                kind = "select"
+                villages = field.queryset.values_list("pk", "name")  # type: ignore[attr-defined]
+                choices = [("", str(field.empty_label))] + [(str(pk), n) for pk, n in villages]  # type: ignore[attr-defined]
+            elif isinstance(field, forms.ChoiceField):
+                kind = "select"
+                choices = [(str(k), str(v)) for k, v in field.choices]
+            elif isinstance(field, forms.DateField):
+                kind = "date"
+            if kind == "select":
+                options = [(value, label, value == typed) for value, label in choices]
+            out.append(
+                {
+                    "name": name,
+                    "id": f"id_{name}",
+                    "label": field.label,
+                    "type": kind,
+                    "value": typed,
+                    "options": options,
+                    "errors": errors.get(name, []),
+                }
+            )
+        return out
+
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("ledger file (.xlsx)"))

@@ -87,39 +87,62 @@ def _short(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def list_rows(qs: QuerySet[Warning]) -> list[dict[str, Any]]:
+def list_rows(qs: QuerySet[Warning], detail_url: str = "/warnings/") -> list[dict[str, Any]]:
     """Return the rows of ``qs`` (a page slice of :func:`ledger`) as the ledger list shows them.
 
-    Each row: the :data:`LIST_FIELDS` values plus ``registered`` (local time
-    text), ``place``, ``category_name``, ``risk_name``, ``status_name``,
-    ``units`` (names, "、"-joined), ``to_report`` and ``total`` (duration
-    texts). Two queries in all, whatever the page size (rows, then units).
+    Each row: the :data:`LIST_FIELDS` values plus ready-to-print strings, so
+    that the template only prints them (a page of 50 rows is rendered on every
+    filter change; the work is done here once, in plain Python, as the
+    incidents board does): ``url`` (``detail_url`` + id + "/"),
+    ``registered`` (Asia/Shanghai, ``Y年n月j日 H:i``), ``place``,
+    ``category_name`` / ``category_short``, ``summary_short``, ``risk_name``,
+    ``status_name``, ``units`` (names, "、"-joined), ``to_report`` and
+    ``total`` (duration texts), and the cells with "—" for an empty value:
+    ``headcount_text``, ``risk_text``, ``lead_text``, ``to_report_text``,
+    ``total_text``. Two queries in all, whatever the page size (rows, then
+    units); plans come from the per-process cache of :class:`Plans`.
     """
     rows = list(qs.values(*LIST_FIELDS))
     names: dict[int, list[str]] = {r["id"]: [] for r in rows}
-    through = Warning.units.through
-    for warning_id, name in (
-        through.objects.filter(warning_id__in=list(names))
-        .order_by("unit__name")
-        .values_list("warning_id", "unit__name")
-    ):
-        names[warning_id].append(name)
+    if names:
+        through = Warning.units.through
+        for warning_id, name in (
+            through.objects.filter(warning_id__in=list(names))
+            .order_by("unit__name")
+            .values_list("warning_id", "unit__name")
+        ):
+            names[warning_id].append(name)
     plans = Plans()
+    statuses = {value: str(label) for value, label in WarningStatus.choices}
+    categories: dict[tuple[int, str], tuple[str, str]] = {}
+    risks: dict[tuple[int, str], str] = {}
+    dash = "—"
     for r in rows:
-        plan = plans.of_version(r["plan_version_id"])
+        version = r["plan_version_id"]
+        key = (version, r["category"])
+        if key not in categories:
+            name = category_name(plans.of_version(version), r["category"])
+            categories[key] = (name, _short(name, 14))
+        r["category_name"], r["category_short"] = categories[key]
+        risk = r["risk_level"]
+        if risk and (version, risk) not in risks:
+            risks[version, risk] = level_name(plans.of_version(version), "risk", risk)
+        r["risk_name"] = risks[version, risk] if risk else ""
         village = r["village__name"] or ""
-        r["place"] = (
-            r["address"] if village and r["address"].startswith(village) else village + r["address"]
-        )
+        address = r["address"]
+        r["place"] = address if village and address.startswith(village) else village + address
+        r["url"] = f"{detail_url}{r['id']}/"
         r["registered"] = local(r["discovered_at"])
-        r["category_name"] = category_name(plan, r["category"])
-        r["category_short"] = _short(r["category_name"], 14)
         r["summary_short"] = _short(r["summary"], 40)
-        r["risk_name"] = level_name(plan, "risk", r["risk_level"]) if r["risk_level"] else ""
-        r["status_name"] = WarningStatus(r["status"]).label
+        r["status_name"] = statuses.get(r["status"], r["status"])
         r["units"] = "、".join(names[r["id"]])
         r["to_report"] = duration_text(Warning._between(r["discovered_at"], r["reported_at"]))
         r["total"] = duration_text(Warning._between(r["discovered_at"], r["resolved_at"]))
+        r["headcount_text"] = dash if r["headcount"] is None else str(r["headcount"])
+        r["risk_text"] = r["risk_name"] or dash
+        r["lead_text"] = r["lead_official__name"] or dash
+        r["to_report_text"] = r["to_report"] or dash
+        r["total_text"] = r["total"] or dash
     return rows
 
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from yingji.deadlines.queries import deadlines_of
 from yingji.orgs.access import Actor, can, get_in_township, require
 
-from . import actions, queries
+from . import actions, queries, table
 from .choices import TRANSITIONS
 from .contents import missing_report_contents
 from .forms import (
@@ -90,8 +90,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, township=township, plan=plan)
     qs = queries.ledger(township, ledger_filter(form))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = queries.list_rows(page.object_list)
     detail_url = reverse("earlywarning:detail", args=[0])[:-2]  # "/warnings/"; + pk + "/"
+    rows = queries.list_rows(page.object_list, detail_url)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -99,9 +99,10 @@ def ledger(request: HttpRequest) -> HttpResponse:
         "earlywarning/ledger.html",
         {
             "form": form,
+            "filters": form.for_template(),
             "page": page,
             "rows": rows,
-            "detail_url": detail_url,
+            "rows_html": table.rows_html(rows),  # written in Python: see table.py
             "query": query.urlencode(),
             "can_register": can(actor, "earlywarning.register"),
             "can_import": can(actor, "earlywarning.import"),

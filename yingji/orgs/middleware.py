@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,8 +12,10 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import empty
 from django.utils.translation import gettext as _
 
+from .models import Member
 from .permissions import SECOND_FACTOR_ROLES
 from .twofactor import has_confirmed_device
 
@@ -40,6 +43,28 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
+def load_member(user: Any) -> Member | None:
+    """Return ``user.member`` (or None), read with its township in one query and kept on the user.
+
+    Every logged-in page needs both (the actor's township, the top bar's
+    township name); reading them together saves the second query a lazy
+    ``member.township`` would make. Later ``user.member`` reads, including a
+    member-less user's, come from the same cache, as Django's own reverse
+    one-to-one access would keep them.
+    """
+    real = getattr(user, "_wrapped", user)  # the User behind request.user's lazy wrapper
+    if real is empty:
+        real = user
+    member = Member.objects.select_related("township").filter(user_id=real.pk).first()
+    # The two caches Django's reverse one-to-one accessor fills: `user.member`, and
+    # `member.user` as the very same User object (so that a password changed through
+    # `member.user` is the request's user, whose session hash is then updated).
+    if member is not None:
+        Member.user.field.set_cached_value(member, real)
+    Member.user.field.remote_field.set_cached_value(real, member)
+    return member
+
+
 class AccountGateMiddleware:
     """Send a logged-in member to what they must do first.
 
@@ -52,8 +77,12 @@ class AccountGateMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        member = getattr(request.user, "member", None) if request.user.is_authenticated else None
-        if member is None or request.path.startswith((settings.STATIC_URL, "/i18n/")):
+        if not request.user.is_authenticated or request.path.startswith(
+            (settings.STATIC_URL, "/i18n/")
+        ):
+            return self.get_response(request)
+        member = load_member(request.user)
+        if member is None:
             return self.get_response(request)
         verified = request.user.is_verified()  # type: ignore[union-attr]
         gates = [

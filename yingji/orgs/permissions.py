@@ -108,9 +108,20 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "petitions.handle": STAFF,
     # Approve or refuse the one extension (Art. 34: the head of the handling body).
     "petitions.approve_extension": frozenset({Role.HEAD, Role.DEPUTY}),
+    # Import historic petition records from a message-board or hotline export (issue 11).
+    "petitions.import": frozenset({Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD}),
+    #
+    # --- complaints: routing suggestions and hot issues (complaints) ---
+    # Train the routing model on the township's labelled history.
+    "complaints.train": frozenset({Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD}),
+    # Ask for, accept or correct a routing suggestion of a case.
+    "complaints.route": frozenset({Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD}),
+    # Find hot issues and propose them as early-warning signs; accept or dismiss a proposal.
+    "complaints.hot_issues": frozenset({Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD}),
     #
     # --- reports (reports) ---
-    #
+    # Read the statistics board and its lists, download the monthly workbook (figures of one's own township).
+    "reports.view": EVERYONE,
 }
 
 

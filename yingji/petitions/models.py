@@ -147,7 +147,11 @@ class PetitionCase(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["township", "number"], name="petition_number_unique")
         ]
-        indexes = [models.Index(fields=["township", "status"], name="petition_township_status")]
+        indexes = [
+            models.Index(fields=["township", "status"], name="petition_township_status"),
+            # The statistics board and the month workbook select cases by month of receipt.
+            models.Index(fields=["township", "received_at"], name="petition_township_received"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -21,6 +21,7 @@ from .handling import (
     set_five_ones,
     start_resolution,
 )
+from .historic import record_historic_case
 from .intake import (
     accept_case,
     decline_case,
@@ -61,6 +62,7 @@ __all__ = [
     "object_to_transfer",
     "rate_case",
     "receive_case",
+    "record_historic_case",
     "record_delivery",
     "reissue_query_code",
     "request_extension",

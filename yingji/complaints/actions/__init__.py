@@ -1,0 +1,18 @@
+"""State changes of the complaints app (issue 11): imports, routing, hot issues. Views, API and CLI call these."""
+
+from .hotissues import accept_hot_issue, dismiss_hot_issue, propose_hot_issues
+from .imports import import_file, run_import, save_mapping, start_import
+from .routing import decide_suggestion, suggest, train
+
+__all__ = [
+    "accept_hot_issue",
+    "decide_suggestion",
+    "dismiss_hot_issue",
+    "import_file",
+    "propose_hot_issues",
+    "run_import",
+    "save_mapping",
+    "start_import",
+    "suggest",
+    "train",
+]
