@@ -14,6 +14,8 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import docx
+
 from e2e.walker import User, field, fill, form
 
 
@@ -188,6 +190,14 @@ def test_first_path(server, browser):
     )
     head.submit("保存", "summary-filed")
     assert "补偿款分配方案应及时张榜公布" in page.inner_text("main")
+    # The summary report as a Word document: downloaded and its text checked.
+    with page.expect_download() as got:
+        page.get_by_role("link", name="总结报告（Word）").click()
+    saved = head.dir / "summary-report.docx"
+    got.value.save_as(saved)
+    text = "\n".join(p.text for p in docx.Document(str(saved)).paragraphs)
+    for part in ("SJ2026-0001", "平安办十五分钟内核实报告", "补偿款分配方案应及时张榜公布"):
+        assert part in text, f"{part!r} not in the summary report:\n{text}"
     head.submit("结束事件", "incident-closed")
     assert "已结束" in page.locator("h1").inner_text()
 
