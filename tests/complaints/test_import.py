@@ -104,6 +104,7 @@ def _deadlines_recorded_with_their_outcome_and_nothing_left_for_the_worker(demo,
     assert not Deadline.objects.filter(township=demo, next_check_at__isnull=False).exists()
     assert not Deadline.objects.filter(township=demo, state=DeadlineState.OPEN).exists()
     assert Notification.objects.count() == 0
+    assert not Deadline.objects.filter(township=demo, historic=False).exists()
 
 
 def test_import_of_messages_with_replies(demo, staff, imported):

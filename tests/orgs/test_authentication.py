@@ -116,3 +116,18 @@ def test_second_factor_is_optional_for_staff(demo, staff):
     client = Client()
     login(client, "demo_peace_staff", "Right-pass-2026")
     assert client.get("/").status_code == 200
+
+
+def test_activity_is_written_to_the_session_at_most_once_a_minute(demo, staff, settings):
+    settings.YINGJI_IDLE_TIMEOUT_MIN = 30
+    client = Client()
+    with time_machine.travel(time.time(), tick=False) as clock:
+        login(client, "demo_peace_staff", "Right-pass-2026")
+        client.get("/")
+        first = client.session["yingji_last_seen"]
+        clock.shift(30)
+        client.get("/")
+        assert client.session["yingji_last_seen"] == first  # within the minute: no session write
+        clock.shift(31)
+        client.get("/")
+        assert client.session["yingji_last_seen"] == first + 61

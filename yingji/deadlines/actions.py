@@ -413,4 +413,5 @@ def record_past(
         satisfied_at=satisfied_at,
         breached_at=breached_at,
         next_check_at=None,
+        historic=True,
     )

@@ -70,6 +70,9 @@ class Deadline(models.Model):
     )
     acknowledged_by_name = models.CharField(_("acknowledged by"), max_length=150, blank=True)
     next_check_at = models.DateTimeField(null=True, blank=True)
+    #: Recorded with its real outcome from an imported historic record (``actions.record_past``):
+    #: kept for the statistics, never part of the live work ("What is due", the home page count).
+    historic = models.BooleanField(_("historic record"), default=False)
 
     class Meta:
         verbose_name = _("deadline")

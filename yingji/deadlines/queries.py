@@ -24,7 +24,9 @@ def due_in_township(township: Township) -> models.QuerySet[Deadline]:
     breach (latest due time) first, then the open ones, soonest due first."""
     return (
         Deadline.objects.filter(
-            township=township, state__in=[DeadlineState.OPEN, DeadlineState.BREACHED]
+            township=township,
+            state__in=[DeadlineState.OPEN, DeadlineState.BREACHED],
+            historic=False,  # imported history is for the statistics, not the day's work
         )
         .select_related("content_type")
         .annotate(
@@ -39,4 +41,6 @@ def breached_count(township: Township) -> int:
     """Return how many of the township's deadlines are breached and not yet satisfied (the home page's count)."""
     from .choices import DeadlineState
 
-    return Deadline.objects.filter(township=township, state=DeadlineState.BREACHED).count()
+    return Deadline.objects.filter(
+        township=township, state=DeadlineState.BREACHED, historic=False
+    ).count()

@@ -22,6 +22,7 @@ from .twofactor import has_confirmed_device
 #: Requests carrying this header (the bell's polling) do not count as activity.
 POLL_HEADER = "HTTP_X_YINGJI_POLL"
 LAST_SEEN = "yingji_last_seen"
+LAST_SEEN_RESOLUTION_S = 60
 
 
 class IdleTimeoutMiddleware:
@@ -38,7 +39,11 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(request, _("You were logged out after a period without activity."))
                 return redirect(f"{reverse('login')}?next={request.path}")
-            if POLL_HEADER not in request.META:
+            # Record activity at most once a minute: a session write per request costs a
+            # database transaction, and logging out up to a minute early is the safe side.
+            if POLL_HEADER not in request.META and (
+                last is None or now - last >= LAST_SEEN_RESOLUTION_S
+            ):
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
 
