@@ -6,21 +6,18 @@ counter is committed per chunk, and the page polls it (htmx).
 
 from __future__ import annotations
 
-import logging
-import threading
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yingji.jobs import run_job
 from yingji.orgs.access import Actor, get_in_township, require
 from yingji.orgs.models import Unit
 from yingji.petitions.access import get_case
@@ -30,8 +27,6 @@ from .actions.imports import mapping_for
 from .choices import HotIssueState, ImportState
 from .models import HotIssue, ImportJob
 from .parsing import FIELDS, REQUIRED, read_sheet
-
-log = logging.getLogger(__name__)
 
 #: Files with more rows than this are imported in the background.
 INLINE_ROWS = 500
@@ -91,22 +86,15 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 def _start(actor: Actor, job: ImportJob, mapping: dict[str, str]) -> None:
     """Import now for a small file, else in a background thread (progress in the job row)."""
-    if job.total <= INLINE_ROWS or getattr(settings, "YINGJI_JOBS_INLINE", False):
-        actions.run_import(actor, job, mapping=mapping)
-        return
-
-    def target() -> None:
-        close_old_connections()
-        try:
-            actions.run_import(actor, job, mapping=mapping)
-        except Exception:  # the page shows the job failed; the log has why
-            log.exception("complaints import %s failed", job.pk)
-            ImportJob.objects.filter(pk=job.pk).update(state=ImportState.FAILED)
-        finally:
-            connection.close()
-
-    ImportJob.objects.filter(pk=job.pk).update(state=ImportState.RUNNING, done=0)
-    threading.Thread(target=target, name=f"complaints-import-{job.pk}", daemon=True).start()
+    if job.total > INLINE_ROWS:
+        actions.mark_running(job)
+    run_job(
+        f"complaints-import-{job.pk}",
+        job.total,
+        INLINE_ROWS,
+        lambda: actions.run_import(actor, job, mapping=mapping),
+        lambda: actions.mark_failed(job),
+    )
 
 
 @login_required

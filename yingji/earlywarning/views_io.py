@@ -8,22 +8,19 @@ handled within the request.
 from __future__ import annotations
 
 import io
-import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yingji.jobs import run_job
 from yingji.orgs.access import Actor, can, get_in_township, require
 
 from . import import_actions, queries
@@ -31,8 +28,6 @@ from .forms import FilterForm, UploadForm
 from .models import LedgerImport
 from .views import _township_plan, ledger_filter
 from .xlsx import HEADERS, IMPORT_FIELDS, REQUIRED, column_name, write_workbook
-
-log = logging.getLogger(__name__)
 
 #: Files with more rows than this are checked and written in the background.
 INLINE_ROWS = 1000
@@ -96,24 +91,22 @@ class MappingForm(forms.Form):
 
 def _run(job: LedgerImport, work: Callable[[], Any]) -> None:
     """Run ``work`` now for a small file, else in a background thread (progress via PROGRESS)."""
-    inline = job.total <= INLINE_ROWS or getattr(settings, "YINGJI_JOBS_INLINE", False)
-    if inline:
-        work()
-        return
-    import_actions.PROGRESS[job.pk] = (0, job.total)
+    if job.total > INLINE_ROWS:
+        import_actions.PROGRESS[job.pk] = (0, job.total)
 
-    def target() -> None:
-        close_old_connections()
+    def tracked() -> None:
         try:
             work()
-        except Exception:  # the page shows the job failed; the log has why
-            log.exception("ledger import %s failed", job.pk)
-            import_actions.mark_failed(job)
         finally:
             import_actions.PROGRESS.pop(job.pk, None)
-            connection.close()
 
-    threading.Thread(target=target, name=f"ledger-import-{job.pk}", daemon=True).start()
+    run_job(
+        f"ledger-import-{job.pk}",
+        job.total,
+        INLINE_ROWS,
+        tracked,
+        lambda: import_actions.mark_failed(job),
+    )
 
 
 @login_required

@@ -232,3 +232,15 @@ def import_file(
     """:func:`start_import` then :func:`run_import` in one call (the command line and the API)."""
     job = start_import(actor, township, source=source, filename=filename, content=content)
     return run_import(actor, job, mapping=mapping, progress=progress)
+
+
+def mark_running(job: ImportJob) -> None:
+    """Record that a large import has been handed to a background thread (the page shows its progress)."""
+    with transaction.atomic():
+        ImportJob.objects.filter(pk=job.pk).update(state=ImportState.RUNNING, done=0)
+
+
+def mark_failed(job: ImportJob) -> None:
+    """Record that a background import stopped on an unexpected error; its own transaction rolled back."""
+    with transaction.atomic():
+        ImportJob.objects.filter(pk=job.pk).update(state=ImportState.FAILED)
