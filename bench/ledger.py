@@ -251,9 +251,9 @@ def view_queries(township, f) -> None:
     """What the list view asks of the database: the count, one page of rows, their units."""
     from django.core.paginator import Paginator
 
-    from yingji.earlywarning.queries import ledger, list_rows
+    from yingji.earlywarning.queries import LedgerRows, list_rows
 
-    page = Paginator(ledger(township, f), 50).get_page(1)
+    page = Paginator(LedgerRows(township, f), 50).get_page(1)
     list_rows(page.object_list)
     assert page.paginator.count >= 0
 

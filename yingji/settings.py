@@ -156,7 +156,9 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out login before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Reads the user with their member, township and second-factor flag in one
+    # query (yingji/orgs/backends.py): every logged-in page needs them.
+    "yingji.orgs.backends.MemberBackend",
 ]
 # Lock a login name after 5 failed attempts for 30 minutes (等保2.0 登录失败处理);
 # the peace office head or an admin can lift the lock on the organisation page.
@@ -175,6 +177,8 @@ OTP_TOTP_ISSUER = "应急 Yingji"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Database sessions, read with one prepared statement (yingji/sessions.py).
+SESSION_ENGINE = "yingji.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from the page (hx-headers), not from the cookie

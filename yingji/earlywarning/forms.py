@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django import forms
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from yingji.orgs.choices import UnitKind
 from yingji.orgs.models import Member, Township, Unit
+from yingji.orgs.queries import village_names
 from yingji.plans.schema import Plan
 
 from .choices import WarningSource, WarningStatus
@@ -148,8 +151,8 @@ class FilterForm(forms.Form):
     q = forms.CharField(label=_("search"), required=False)
     status = forms.ChoiceField(label=_("status"), required=False)
     category = forms.ChoiceField(label=_("category"), required=False)
-    village = forms.ModelChoiceField(
-        label=_("village (community)"), queryset=Unit.objects.none(), required=False
+    village = forms.TypedChoiceField(
+        label=_("village (community)"), coerce=int, empty_value=None, required=False
     )
     risk_level = forms.ChoiceField(label=_("risk level"), required=False)
     date_from = forms.DateField(
@@ -167,10 +170,9 @@ class FilterForm(forms.Form):
         self.fields["category"].choices = [("", _("all"))] + [
             (c.key, f"{c.section or ''} {c.name[:16]}") for c in plan.warning_categories
         ]
-        self.fields["village"].queryset = Unit.objects.filter(
-            township=township, kind=UnitKind.VILLAGE
-        )
-        self.fields["village"].empty_label = _("all")
+        self.fields["village"].choices = [("", _("all"))] + [
+            (str(pk), name) for pk, name in village_names(township)
+        ]
         self.fields["risk_level"].choices = [("", _("all"))] + [
             (lv.key, lv.name) for lv in plan.risk_assessment.risk_levels
         ]
@@ -181,9 +183,10 @@ class FilterForm(forms.Form):
         Each: ``name``, ``id`` (``id_<name>``, what ``<label for>`` points at),
         ``label``, ``type`` ("select", "text" or "date"), ``value`` (what was
         typed, so a rejected filter keeps it), ``options`` (``[(value, label,
-        selected)]`` of a select) and ``errors``. The filter is on every ledger
+        selected)]`` of a select), ``options_html`` (those as escaped
+        ``<option>`` elements) and ``errors``. The filter is on every ledger
         page, so it is not put through the widget renderer (a template per
-        widget and per option); the villages are read in one query of names.
+        widget and per option) nor a template loop per option.
         """
         errors = self.errors if self.is_bound else {}
         out = []
@@ -192,17 +195,20 @@ class FilterForm(forms.Form):
             typed = typed if isinstance(typed, str) else ""
             kind = "text"
             options: list[tuple[str, str, bool]] = []
-            if name == "village":
-                kind = "select"
-                villages = field.queryset.values_list("pk", "name")  # type: ignore[attr-defined]
-                choices = [("", str(field.empty_label))] + [(str(pk), n) for pk, n in villages]  # type: ignore[attr-defined]
-            elif isinstance(field, forms.ChoiceField):
+            if isinstance(field, forms.ChoiceField):
                 kind = "select"
                 choices = [(str(k), str(v)) for k, v in field.choices]
             elif isinstance(field, forms.DateField):
                 kind = "date"
             if kind == "select":
                 options = [(value, label, value == typed) for value, label in choices]
+            options_html = mark_safe(  # noqa: S308 — every value is escaped
+                "".join(
+                    f'<option value="{escape(value)}"{" selected" if chosen else ""}>'
+                    f"{escape(label)}</option>"
+                    for value, label, chosen in options
+                )
+            )
             out.append(
                 {
                     "name": name,
@@ -211,6 +217,7 @@ class FilterForm(forms.Form):
                     "type": kind,
                     "value": typed,
                     "options": options,
+                    "options_html": options_html,
                     "errors": errors.get(name, []),
                 }
             )

@@ -69,11 +69,10 @@ def _township_plan(actor: Actor) -> tuple[Any, Any]:
 def ledger_filter(form: FilterForm) -> queries.LedgerFilter:
     """Return the :class:`~queries.LedgerFilter` of a bound filter form (invalid values ignored)."""
     data = form.cleaned_data if form.is_valid() else {}
-    village = data.get("village")
     return queries.LedgerFilter(
         status=data.get("status") or "",
         category=data.get("category") or "",
-        village=village.pk if village else None,
+        village=data.get("village"),
         risk_level=data.get("risk_level") or "",
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
@@ -88,8 +87,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
     require(actor, "earlywarning.view")
     township, plan = _township_plan(actor)
     form = FilterForm(request.GET or None, township=township, plan=plan)
-    qs = queries.ledger(township, ledger_filter(form))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = queries.LedgerRows(township, ledger_filter(form))
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     detail_url = reverse("earlywarning:detail", args=[0])[:-2]  # "/warnings/"; + pk + "/"
     rows = queries.list_rows(page.object_list, detail_url)
     query = request.GET.copy()

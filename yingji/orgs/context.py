@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
@@ -16,5 +17,10 @@ def member(request: HttpRequest) -> dict[str, Any]:
         if getattr(request, "user", None) and request.user.is_authenticated
         else None
     )
-    held = {name for name, roles in PERMISSIONS.items() if m is not None and m.role in roles}
-    return {"member": m, "perms_yj": held}
+    return {"member": m, "perms_yj": _held(m.role) if m is not None else frozenset()}
+
+
+@cache
+def _held(role: str) -> frozenset[str]:
+    """Return the permission names ``role`` holds (the table does not change while running)."""
+    return frozenset(name for name, roles in PERMISSIONS.items() if role in roles)

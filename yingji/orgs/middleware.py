@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.functional import empty
 from django.utils.translation import gettext as _
 
+from .backends import HAS_DEVICE
 from .models import Member
 from .permissions import SECOND_FACTOR_ROLES
 from .twofactor import has_confirmed_device
@@ -49,17 +50,22 @@ class IdleTimeoutMiddleware:
 
 
 def load_member(user: Any) -> Member | None:
-    """Return ``user.member`` (or None), read with its township in one query and kept on the user.
+    """Return ``user.member`` (or None) with its township, kept on the user.
 
     Every logged-in page needs both (the actor's township, the top bar's
-    township name); reading them together saves the second query a lazy
-    ``member.township`` would make. Later ``user.member`` reads, including a
-    member-less user's, come from the same cache, as Django's own reverse
-    one-to-one access would keep them.
+    township name). A user read by ``orgs.backends`` already carries them
+    (one query for user, member and township); any other user is read here
+    in one query of member and township. Later ``user.member`` reads,
+    including a member-less user's, come from the same cache, as Django's own
+    reverse one-to-one access would keep them, and ``member.user`` is the very
+    same User object (so that a password changed through ``member.user`` is the
+    request's user, whose session hash is then updated).
     """
     real = getattr(user, "_wrapped", user)  # the User behind request.user's lazy wrapper
     if real is empty:
         real = user
+    if "member" in real._state.fields_cache:  # read with the user (orgs/backends.py)
+        return real._state.fields_cache["member"]
     member = Member.objects.select_related("township").filter(user_id=real.pk).first()
     # The two caches Django's reverse one-to-one accessor fills: `user.member`, and
     # `member.user` as the very same User object (so that a password changed through
@@ -68,6 +74,12 @@ def load_member(user: Any) -> Member | None:
         Member.user.field.set_cached_value(member, real)
     Member.user.field.remote_field.set_cached_value(real, member)
     return member
+
+
+def _has_device(user: Any) -> bool:
+    """Return True if ``user`` has a confirmed TOTP device (read with the user when it could be)."""
+    flag = getattr(user, HAS_DEVICE, None)
+    return has_confirmed_device(user) if flag is None else bool(flag)
 
 
 class AccountGateMiddleware:
@@ -91,7 +103,7 @@ class AccountGateMiddleware:
             return self.get_response(request)
         verified = request.user.is_verified()  # type: ignore[union-attr]
         gates = [
-            ("otp_verify", not verified and has_confirmed_device(request.user)),
+            ("otp_verify", not verified and _has_device(request.user)),
             ("password_change", member.must_change_password),
             ("otp_setup", not verified and member.role in SECOND_FACTOR_ROLES),
         ]
