@@ -212,7 +212,7 @@ def test_filter_form_is_written_by_hand_with_labels_values_and_errors(demo, staf
     assert 'name="q" id="id_q" value="征地 &lt;补偿&gt;"' in page  # kept as typed, escaped
     # A date that is not one: kept as typed, the error next to the field.
     assert 'name="date_from" id="id_date_from" value="2026-13-01"' in page
-    assert '<div class="field has-error">\n    <label for="id_date_from">' in page
+    assert '<div class="field has-error"><label for="id_date_from">' in page
     assert '<p class="error" role="alert">输入一个有效的日期。</p>' in page
 
 

@@ -103,6 +103,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "rows_html": table.rows_html(rows),  # written in Python: see table.py
             "query": query.urlencode(),
+            "export_url": reverse("earlywarning:export"),
+            "export_label": _("Export to Excel"),
             "can_register": can(actor, "earlywarning.register"),
             "can_import": can(actor, "earlywarning.import"),
         },
