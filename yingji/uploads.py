@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -50,6 +51,8 @@ from django.utils.translation import gettext_lazy
 HEAD = 8192
 #: A ZIP with more members than this is refused (an .xlsx has a few dozen).
 MAX_MEMBERS = 10_000
+#: Bytes read from the start of each XML part of an .xlsx / .docx to look for a DTD.
+PROLOG = 65536
 
 
 @dataclass(frozen=True)
@@ -252,16 +255,49 @@ def _zip_kind(handle: IO[bytes], label: str) -> tuple[Kind | None, str]:
             % {"name": label, "size": filesizeformat(unpacked), "limit": filesizeformat(most)}
         )
     names = {m.filename for m in members}
+    kind = None
     if "[Content_Types].xml" in names:
         if "xl/workbook.xml" in names:
-            return KINDS["xlsx"], ""
-        if "word/document.xml" in names:
-            return KINDS["docx"], ""
-    return None, str(_FOUND["application/zip"])
+            kind = KINDS["xlsx"]
+        elif "word/document.xml" in names:
+            kind = KINDS["docx"]
+    if kind is None:
+        return None, str(_FOUND["application/zip"])
+    handle.seek(0)
+    with zipfile.ZipFile(handle) as archive:
+        for member in members:
+            if member.filename.endswith((".xml", ".rels")) and _declares_dtd(archive, member):
+                raise _refuse(
+                    _(
+                        "“%(name)s” holds an XML document type declaration, which Office files "
+                        "never have; it is refused."
+                    )
+                    % {"name": label}
+                )
+    return kind, ""
+
+
+def _declares_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """Return whether the start of an XML part declares a DTD or entities (OPC forbids both).
+
+    Reads at most :data:`PROLOG` bytes of the part; a declaration hidden further
+    on is refused by defusedxml when openpyxl parses the part.
+    """
+    try:
+        with archive.open(member) as part:
+            start = part.read(PROLOG)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return False  # an unreadable part: openpyxl / python-docx refuse the file
+    return b"<!doctype" in start.lower() or b"<!entity" in start.lower()
 
 
 def _is_text(handle: IO[bytes]) -> bool:
-    """Return whether the whole file decodes as text (BOM, UTF-16, UTF-8, GB18030) without binary bytes."""
+    """Return whether the whole file decodes as text (BOM, UTF-16, UTF-8, GB18030) and reads as text.
+
+    Text has next to no control characters (besides line ends and tabs), and
+    no unassigned or private-use code points, which binary data decoded as
+    UTF-16 is full of.
+    """
     data = handle.read()
     handle.seek(0)
     if data.startswith(b"\xef\xbb\xbf"):
@@ -277,8 +313,13 @@ def _is_text(handle: IO[bytes]) -> bool:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
-        return controls <= max(3, len(text) // 200)
+        sample = text[:65536]
+        odd = sum(
+            1
+            for ch in sample
+            if ch not in "\t\n\r\f\v" and unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs")
+        )
+        return odd <= max(3, len(sample) // 200)
     return False
 
 

@@ -175,7 +175,9 @@ def test_a_file_that_is_not_excel_is_refused(demo):
     with pytest.raises(ValidationError) as exc:
         start_import(staff_of(demo), demo, filename="x.xlsx", content=b"not a workbook")
     assert exc.value.message_dict == {
-        "file": ["“x.xlsx”的内容不属于此处接受的类型（Excel 工作簿（.xlsx））；以文件内容为准，不看文件名。"]
+        "file": [
+            "“x.xlsx”的内容不属于此处接受的类型（Excel 工作簿（.xlsx））；以文件内容为准，不看文件名。"
+        ]
     }
 
 

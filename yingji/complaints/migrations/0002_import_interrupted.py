@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0001_initial'),
+        ("complaints", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='importjob',
-            name='state',
-            field=models.CharField(choices=[('uploaded', 'uploaded'), ('running', 'importing'), ('done', 'imported'), ('failed', 'failed'), ('interrupted', 'interrupted')], default='uploaded', max_length=12, verbose_name='state'),
+            model_name="importjob",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("uploaded", "uploaded"),
+                    ("running", "importing"),
+                    ("done", "imported"),
+                    ("failed", "failed"),
+                    ("interrupted", "interrupted"),
+                ],
+                default="uploaded",
+                max_length=12,
+                verbose_name="state",
+            ),
         ),
     ]

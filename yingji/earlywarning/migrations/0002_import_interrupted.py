@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('earlywarning', '0001_initial'),
+        ("earlywarning", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='ledgerimport',
-            name='state',
-            field=models.CharField(choices=[('uploaded', 'uploaded'), ('checked', 'checked'), ('running', 'importing'), ('done', 'imported'), ('failed', 'failed'), ('interrupted', 'interrupted')], default='uploaded', max_length=12, verbose_name='state'),
+            model_name="ledgerimport",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("uploaded", "uploaded"),
+                    ("checked", "checked"),
+                    ("running", "importing"),
+                    ("done", "imported"),
+                    ("failed", "failed"),
+                    ("interrupted", "interrupted"),
+                ],
+                default="uploaded",
+                max_length=12,
+                verbose_name="state",
+            ),
         ),
     ]
