@@ -3,7 +3,7 @@
 The database of the processes under test is a copy of the test database
 that pytest-django has just migrated (SQLite: the online backup API into a
 file; PostgreSQL: ``CREATE DATABASE … TEMPLATE``), so no test pays for the
-migrations again. ``prepare.py`` adds the township ``crash`` once per module;
+migrations again. ``prepare.py`` adds the township ``crash`` once per session;
 each test gets a fresh copy of that. Processes are started as the product
 starts them (``yingji serve``, ``yingji worker``), killed with SIGKILL by
 their own pid, and every one still running at the end of a test is killed.
@@ -268,7 +268,7 @@ class Template:
     name: str = ""  # PostgreSQL database
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def crash_template(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Template]:
     """The freshly migrated test database, copied out, with the township ``crash`` added."""
     folder = tmp_path_factory.mktemp("crash-template")

@@ -121,7 +121,7 @@ def messages(count: int) -> bytes:
 
 def test_complaints_import_killed_mid_way_keeps_whole_chunks_and_finishes_once(crash: CrashEnv):
     started = time.monotonic()
-    total = 800
+    total = 600
     content = messages(total)
     town = township_id(crash)
     web = serve(crash, "serve-1.log")
