@@ -11,6 +11,8 @@ Everything a deployment changes comes from the environment:
   without it one is generated once and kept in ``var/pii_key`` (mode 0600).
   Losing it loses those details: back it up apart from the database.
 - ``YINGJI_DEBUG`` ("1" to enable), ``YINGJI_ALLOWED_HOSTS`` (comma-separated).
+- ``YINGJI_UPLOAD_MAX_MB_<PURPOSE>``, ``YINGJI_UPLOAD_MAX_UNPACKED_MB``: upload limits
+  (``yingji/uploads.py``); ``YINGJI_NOTIFY_*``: notification delivery.
 """
 
 from __future__ import annotations

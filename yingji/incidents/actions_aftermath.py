@@ -63,7 +63,8 @@ def file_summary_report(
     """File the written summary report to the leading group (plan §七(三) 总结上报).
 
     ``contents`` maps every key of ``SUMMARY_FIELDS`` to text; ``attachment``
-    is an optional uploaded file (the signed document). Raises
+    is an optional uploaded file (the signed document: PDF, .docx or a scan,
+    checked by content, ``summary`` purpose of ``yingji.uploads``). Raises
     ``ValidationError`` naming missing contents, for an incident not in
     aftermath, or when a report exists already.
     """

@@ -129,7 +129,10 @@ def add_log_entry(
 ) -> LogEntry:
     """Write an on-scene log entry with optional attachments (plan §六(五)1(3) 全程记录).
 
-    Raises ``ValidationError`` for empty text or an incident not active or in aftermath.
+    Every file is checked by content first (``attachment`` purpose of
+    ``yingji.uploads``). Raises ``ValidationError`` for empty text, a refused
+    file (field ``files``; nothing is written, not even the other files) or
+    an incident not active or in aftermath.
     """
     require(actor, "incidents.on_scene", incident.township)
     _require_status(incident, _AFTER)
@@ -186,10 +189,12 @@ def register_evidence(
 ) -> EvidenceItem:
     """Register a body-worn camera recording as an evidence item (plan §六(五)1(3)); add-only.
 
-    ``started_at`` / ``ended_at`` are aware. With ``file`` the SHA-256 is
-    computed (an entered ``sha256`` must then match); without it ``sha256`` is
-    the 64-hex digest from the device's export. Raises ``ValidationError``
-    with field errors.
+    ``started_at`` / ``ended_at`` are aware. With ``file`` — checked by its
+    content for the ``evidence`` purpose of ``yingji.uploads`` (image, MP4
+    video, audio or PDF, within the size limit) and stored under a random
+    name — the SHA-256 is computed (an entered ``sha256`` must then match);
+    without it ``sha256`` is the 64-hex digest from the device's export.
+    Raises ``ValidationError`` with field errors; nothing is written then.
     """
     require(actor, "incidents.on_scene", incident.township)
     _require_status(incident, _AFTER)
