@@ -284,8 +284,12 @@ def crash_template(django_db_setup, django_db_blocker, tmp_path_factory) -> Iter
             env = _base_env(folder)
         elif vendor == "postgresql":
             template = Template(vendor, settings_dict, name=f"{settings_dict['NAME']}_crash_tpl")
-            connections.close_all()  # CREATE DATABASE … TEMPLATE needs the source unused
-            with _pg_admin(settings_dict) as admin:
+            connections.close_all()  # CREATE DATABASE … TEMPLATE needs the source unused:
+            with _pg_admin(settings_dict) as admin:  # also by idle connections of old threads
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                    (settings_dict["NAME"],),
+                )
                 admin.execute(f'DROP DATABASE IF EXISTS "{template.name}" WITH (FORCE)')
                 admin.execute(
                     f'CREATE DATABASE "{template.name}" TEMPLATE "{settings_dict["NAME"]}"'

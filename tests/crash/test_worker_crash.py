@@ -73,7 +73,8 @@ def test_worker_killed_mid_send_loses_nothing_and_repeats_only_in_flight_keys(
     crash.kill(worker)
     in_flight = set(receiver.held)
     recorded = crash.db.one(sent, "webhook", "sent")
-    assert 1 <= recorded <= ANSWERED_FIRST and len(in_flight) == 4
+    # Four sending threads are held (more only if a held attempt timed out before the kill).
+    assert 1 <= recorded <= ANSWERED_FIRST and len(in_flight) >= 4
     claimed = crash.db.one(
         "SELECT count(*) FROM notify_notification WHERE channel = %s AND state = %s "
         "AND attempts = 1",
