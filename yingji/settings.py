@@ -11,6 +11,8 @@ Everything a deployment changes comes from the environment:
   without it one is generated once and kept in ``var/pii_key`` (mode 0600).
   Losing it loses those details: back it up apart from the database.
 - ``YINGJI_DEBUG`` ("1" to enable), ``YINGJI_ALLOWED_HOSTS`` (comma-separated).
+- ``YINGJI_UPLOAD_MAX_MB_<PURPOSE>``, ``YINGJI_UPLOAD_MAX_UNPACKED_MB``: upload limits
+  (``yingji/uploads.py``); ``YINGJI_NOTIFY_*``: notification delivery.
 """
 
 from __future__ import annotations
@@ -204,9 +206,29 @@ STATIC_URL = "/static/"
 # served as static files; pages hand them out through permission-checked views.
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/files/"  # no route serves this prefix; see incidents.views.download
-# Largest accepted upload (bytes); body-camera exports can be large.
+# Largest request body without files (bytes); uploads above this size go to a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploads are checked by content against an allow-list per purpose (yingji/uploads.py);
+# the largest accepted file per purpose, in bytes. YINGJI_UPLOAD_MAX_MB_<PURPOSE>
+# (e.g. YINGJI_UPLOAD_MAX_MB_EVIDENCE=2048) changes one. `yingji serve` refuses a
+# request body larger than the largest of them before reading it.
+_UPLOAD_MAX_MB = {
+    "evidence": 1024,  # body-worn camera recordings
+    "attachment": 100,  # photos and recordings on the on-scene log
+    "summary": 20,  # the signed summary report
+    "ledger": 20,  # a township's warning ledger (.xlsx)
+    "complaints": 50,  # message-board and hotline exports (.xlsx)
+    "plan": 5,  # a plan document (.txt / .docx)
+}
+YINGJI_UPLOAD_MAX_BYTES = {
+    purpose: int(float(os.environ.get(f"YINGJI_UPLOAD_MAX_MB_{purpose.upper()}", mb)) * 2**20)
+    for purpose, mb in _UPLOAD_MAX_MB.items()
+}
+# An .xlsx / .docx whose members would unpack to more than this is refused (zip bombs).
+YINGJI_UPLOAD_MAX_UNPACKED_BYTES = int(
+    float(os.environ.get("YINGJI_UPLOAD_MAX_UNPACKED_MB", "256")) * 2**20
+)
 # Serve straight from the apps' static folders: no collectstatic step to forget.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -227,6 +249,9 @@ YINGJI_BASE_URL = os.environ.get("YINGJI_BASE_URL", "http://127.0.0.1:8000").rst
 # Delivery of notifications: per-attempt timeout (s), attempts before the dead letter,
 # the waits between attempts (s; the last repeats), and the sender's thread count.
 YINGJI_NOTIFY_TIMEOUT_S = float(os.environ.get("YINGJI_NOTIFY_TIMEOUT_S", "10"))
+# A claimed delivery is left to its worker this long at least (s; also 3 × the timeout);
+# after a worker's death its claimed rows are sent again once this has passed.
+YINGJI_NOTIFY_LEASE_MIN_S = float(os.environ.get("YINGJI_NOTIFY_LEASE_MIN_S", "30"))
 YINGJI_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("YINGJI_NOTIFY_MAX_ATTEMPTS", "6"))
 YINGJI_NOTIFY_BACKOFF_S = [10, 30, 120, 600, 1800]
 YINGJI_NOTIFY_THREADS = int(os.environ.get("YINGJI_NOTIFY_THREADS", "8"))

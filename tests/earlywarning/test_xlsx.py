@@ -174,7 +174,11 @@ def test_column_mapping_reads_a_file_with_other_headers(demo):
 def test_a_file_that_is_not_excel_is_refused(demo):
     with pytest.raises(ValidationError) as exc:
         start_import(staff_of(demo), demo, filename="x.xlsx", content=b"not a workbook")
-    assert exc.value.message_dict == {"file": ["文件不是 Excel 工作簿（.xlsx）。"]}
+    assert exc.value.message_dict == {
+        "file": [
+            "“x.xlsx”的内容不属于此处接受的类型（Excel 工作簿（.xlsx））；以文件内容为准，不看文件名。"
+        ]
+    }
 
 
 def test_export_then_import_round_trips_every_field(demo, other):

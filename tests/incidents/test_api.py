@@ -127,6 +127,7 @@ def test_evidence_and_log_files_through_the_api(demo, settings, tmp_path):
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from tests import samples
     from tests.incidents.scenario import activated
 
     settings.MEDIA_ROOT = tmp_path
@@ -140,19 +141,22 @@ def test_evidence_and_log_files_through_the_api(demo, settings, tmp_path):
             "started_at": T0.isoformat(),
             "ended_at": (T0 + timedelta(minutes=5)).isoformat(),
             "storage_place": "证据柜",
-            "file": SimpleUploadedFile("v.mp4", b"video"),
+            "file": SimpleUploadedFile("v.mp4", samples.mp4()),
         },
     ).json()
     assert (body["file_name"], body["sha256"], body["hash_source"]) == (
         "v.mp4",
-        hashlib.sha256(b"video").hexdigest(),
+        hashlib.sha256(samples.mp4()).hexdigest(),
         "computed",
     )
     body = tf.post(
         f"/api/incidents/{incident.pk}/log/upload",
         {
             "text": "照片两张",
-            "files": [SimpleUploadedFile("a.jpg", b"a"), SimpleUploadedFile("b.jpg", b"b")],
+            "files": [
+                SimpleUploadedFile("a.jpg", samples.jpeg(b"a")),
+                SimpleUploadedFile("b.jpg", samples.jpeg(b"b")),
+            ],
         },
     ).json()
     assert body["log"][-1]["text"] == "照片两张"

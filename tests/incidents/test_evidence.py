@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests import samples
 from tests.conftest import client_for, member_of
 from tests.incidents.helpers import T0, actors, person
 from tests.incidents.scenario import activated
@@ -43,7 +44,7 @@ def _register(demo, incident, **over):
 
 def test_sha256_is_computed_on_upload_or_entered(demo):
     incident = activated(demo)
-    data = b"video bytes" * 1000
+    data = samples.mp4(b"video bytes" * 1000)
     upload = SimpleUploadedFile("clip.mp4", data, content_type="video/mp4")
     computed = _register(demo, incident, sha256="", file=upload, file_name="clip.mp4")
     entered = _register(demo, incident)
@@ -54,7 +55,7 @@ def test_sha256_is_computed_on_upload_or_entered(demo):
     )
     assert (entered.number, entered.sha256, entered.hash_source) == (2, HEX, "entered")
     with pytest.raises(ValidationError) as exc:
-        _register(demo, incident, file=SimpleUploadedFile("x.mp4", b"x"), sha256="00" * 32)
+        _register(demo, incident, file=SimpleUploadedFile("x.mp4", samples.mp4()), sha256="00" * 32)
     assert "sha256" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
         _register(demo, incident, sha256="nothex", ended_at=T0 - timedelta(minutes=1))
@@ -134,11 +135,14 @@ def test_chain_of_custody_and_annotations_are_added_in_order(demo):
 
 def test_files_are_served_only_to_the_township(demo, other):
     incident = activated(demo)
+    clip = samples.mp4(b"abc")
     item = _register(
-        demo, incident, sha256="", file=SimpleUploadedFile("clip.mp4", b"abc"), file_name="clip.mp4"
+        demo, incident, sha256="", file=SimpleUploadedFile("clip.mp4", clip), file_name="clip.mp4"
     )
     mine = client_for(member_of(demo, Role.AUDITOR)).get(f"/incidents/files/evidence/{item.pk}/")
-    assert mine.status_code == 200 and b"".join(mine.streaming_content) == b"abc"
+    assert mine.status_code == 200 and b"".join(mine.streaming_content) == clip
+    assert mine["Content-Type"] == "video/mp4"
+    assert mine["Content-Disposition"] == 'attachment; filename="clip.mp4"'
     theirs = client_for(member_of(other, Role.HEAD)).get(f"/incidents/files/evidence/{item.pk}/")
     assert theirs.status_code == 404
     assert (

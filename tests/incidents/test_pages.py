@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests import samples
 from tests.conftest import client_for, member_of
 from tests.incidents.helpers import REPORT, T0
 from tests.incidents.scenario import activated
@@ -107,10 +108,10 @@ def test_scene_pages_tick_log_demand_and_close(demo):
     assert incident.ticks.get().step_key == "respond"
     tf.post(
         f"/incidents/{incident.pk}/log/",
-        {"text": "已引导至接访大厅", "files": SimpleUploadedFile("photo.jpg", b"jpeg")},
+        {"text": "已引导至接访大厅", "files": SimpleUploadedFile("photo.jpg", samples.jpeg())},
     )
     attachment = Attachment.objects.get()
-    assert attachment.name == "photo.jpg" and attachment.size == 4
+    assert attachment.name == "photo.jpg" and attachment.size == len(samples.jpeg())
     empty = tf.post(f"/incidents/{incident.pk}/log/", {"text": ""})
     assert empty.status_code == 400
     tf.post(f"/incidents/{incident.pk}/parties/", {"name": "张某", "capacity": "representative"})
@@ -136,7 +137,7 @@ def test_scene_pages_tick_log_demand_and_close(demo):
         "outcome": "结果",
         "aftermath": "五个一",
         "lessons": "教训",
-        "attachment": SimpleUploadedFile("summary.pdf", b"%PDF"),
+        "attachment": SimpleUploadedFile("summary.pdf", samples.pdf()),
     }
     staff.post(f"/incidents/{incident.pk}/summary/", summary)
     head.post(f"/incidents/{incident.pk}/close/")
@@ -187,7 +188,10 @@ def test_several_photos_in_one_log_entry(demo):
         f"/incidents/{incident.pk}/log/",
         {
             "text": "现场照片",
-            "files": [SimpleUploadedFile("a.jpg", b"a"), SimpleUploadedFile("b.jpg", b"bb")],
+            "files": [
+                SimpleUploadedFile("a.jpg", samples.jpeg(b"a")),
+                SimpleUploadedFile("b.jpg", samples.png()),
+            ],
         },
     )
     entry = incident.log.get(text="现场照片")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from yingji import uploads
 from yingji.orgs.access import Actor, get_in_township, require
 from yingji.orgs.models import Unit
 from yingji.petitions.access import get_case
@@ -46,6 +47,7 @@ def import_export(
 ) -> Any:
     """Import the .xlsx in one request; ``mapping`` is optional JSON ``{field: header}``."""
     actor = Actor.from_request(request)
+    require(actor, "petitions.import")
     assert actor.township is not None
     try:
         chosen = json.loads(mapping) if mapping else None
@@ -56,7 +58,7 @@ def import_export(
         actor.township,
         source=source,
         filename=file.name or "upload.xlsx",
-        content=file.read(),
+        content=uploads.read_checked(file, "complaints"),
         mapping=chosen,
     )
     return Status(201, _job(job))

@@ -11,6 +11,9 @@ class ImportState(models.TextChoices):
     RUNNING = "running", _("importing")  # rows being written (progress in done / total)
     DONE = "done", _("imported")  # every readable row written; unreadable rows listed
     FAILED = "failed", _("failed")  # stopped by an error; rows written so far stay (idempotent)
+    # its process died while importing (found at the next start); whole rows written so
+    # far stay, and importing again finishes it (rows imported before are left unchanged)
+    INTERRUPTED = "interrupted", _("interrupted")
 
 
 class SuggestionState(models.TextChoices):

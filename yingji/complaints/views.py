@@ -17,13 +17,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yingji import jobs, uploads
 from yingji.jobs import run_job
 from yingji.orgs.access import Actor, get_in_township, require
 from yingji.orgs.models import Unit
 from yingji.petitions.access import get_case
 
 from . import actions, queries
-from .actions.imports import mapping_for
+from .actions.imports import JOB_KIND, mapping_for
 from .choices import HotIssueState, ImportState
 from .models import HotIssue, ImportJob
 from .parsing import FIELDS, REQUIRED, read_sheet
@@ -70,7 +71,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 actor.township,
                 source=form.cleaned_data["source"],
                 filename=f.name,
-                content=f.read(),
+                content=uploads.read_checked(f, "complaints"),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -85,15 +86,26 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _start(actor: Actor, job: ImportJob, mapping: dict[str, str]) -> None:
-    """Import now for a small file, else in a background thread (progress in the job row)."""
-    if job.total > INLINE_ROWS:
-        actions.mark_running(job)
+    """Import now for a small file, else in a background thread (progress in the job row).
+
+    The job's lease is taken before it is marked running and released when
+    the import has ended (``yingji.jobs``), so that a restart can tell a job
+    whose process died from one still running.
+    """
+    lease = jobs.hold(JOB_KIND, job.pk)
+    try:
+        if job.total > INLINE_ROWS:
+            actions.mark_running(job)
+    except BaseException:
+        lease.release()
+        raise
     run_job(
         f"complaints-import-{job.pk}",
         job.total,
         INLINE_ROWS,
         lambda: actions.run_import(actor, job, mapping=mapping),
         lambda: actions.mark_failed(job),
+        lease=lease,
     )
 
 
@@ -109,7 +121,8 @@ def import_map(request: HttpRequest, pk: int) -> HttpResponse:
         headers=headers,
         initial_map=mapping_for(job.township, job.source, headers),
     )
-    if request.method == "POST" and job.state == ImportState.UPLOADED and form.is_valid():
+    startable = (ImportState.UPLOADED, ImportState.INTERRUPTED)
+    if request.method == "POST" and job.state in startable and form.is_valid():
         try:
             _start(actor, job, form.mapping())
             return redirect("complaints:import_map", pk=pk)

@@ -17,6 +17,7 @@ from django.http import FileResponse, HttpRequest, JsonResponse
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
+from yingji import uploads
 from yingji.deadlines.queries import deadlines_of
 from yingji.orgs.access import Actor, get_in_township, require
 from yingji.orgs.models import Member, Unit
@@ -240,6 +241,7 @@ def import_ledger(
 ) -> Any:
     """``mapping`` is JSON ``{field: column index}`` (default: guessed from the headers)."""
     actor = _actor(request)
+    require(actor, "earlywarning.import")
     try:
         parsed = {k: int(v) for k, v in json.loads(mapping).items()} if mapping else None
     except (ValueError, AttributeError) as exc:
@@ -248,7 +250,7 @@ def import_ledger(
         actor,
         actor.township,
         filename=file.name or "ledger.xlsx",
-        content=file.read(),
+        content=uploads.read_checked(file, "ledger"),
         mapping=parsed,
         skip_bad=skip_bad,  # type: ignore[arg-type]
     )

@@ -66,3 +66,5 @@ class ImportState(models.TextChoices):
     RUNNING = "running", _("importing")  # rows being written
     DONE = "done", _("imported")  # written (all rows, or the good ones when skipping)
     FAILED = "failed", _("failed")  # refused or stopped; nothing written
+    # its process died while importing (found at the next start); nothing written
+    INTERRUPTED = "interrupted", _("interrupted")

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yingji import jobs, uploads
 from yingji.audit.log import record
 from yingji.numbering import SHANGHAI
 from yingji.orgs.access import Actor, require
@@ -47,6 +48,8 @@ from .xlsx import (
 PROGRESS: dict[int, tuple[int, int]] = {}
 _PROGRESS_LOCK = threading.Lock()
 _STEP = 500
+#: The kind of job under which ``yingji.jobs`` leases and recovers ledger imports.
+JOB_KIND = "earlywarning.import"
 
 
 def _progress(job: LedgerImport, done: int) -> None:
@@ -66,11 +69,17 @@ def start_import(
 ) -> LedgerImport:
     """Read an uploaded .xlsx ledger and guess its column mapping; return the import job.
 
-    Raises ``ValidationError`` (field ``file``) when the file cannot be read.
+    Raises ``ValidationError`` (field ``file``) when the file is not an .xlsx
+    by its content, is larger than the ``ledger`` upload limit
+    (``yingji.uploads``), or cannot be read; nothing is stored then.
     """
     require(actor, "earlywarning.import", township)
     if township.plan_version is None:
         raise ValidationError(_("No plan is in force for this township."))
+    try:
+        uploads.check(content, "ledger", name=filename)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
     try:
         headers, rows = read_workbook_cached(bytes(content))
     except ValueError as exc:
@@ -161,7 +170,7 @@ def check_import(
     that leaves a required field (登记时间, 类别, 事由) unmapped.
     """
     require(actor, "earlywarning.import", job.township)
-    if job.state not in (ImportState.UPLOADED, ImportState.CHECKED):
+    if job.state not in (ImportState.UPLOADED, ImportState.CHECKED, ImportState.INTERRUPTED):
         raise ValidationError(_("This import has already run."))
     job.mapping = _check_mapping(job, mapping if mapping is not None else job.mapping)
     columns = {i: column_name(i, h) for i, h in enumerate(job.headers)}
@@ -225,7 +234,10 @@ def run_import(actor: Actor, job: LedgerImport, *, skip_bad: bool = False) -> Le
 
     Refused (``ValidationError``, nothing written) while any row is bad unless
     ``skip_bad``; then the bad rows are left out and listed in
-    ``job.skipped_rows``. Duplicates are never written.
+    ``job.skipped_rows``. Duplicates are never written. While it writes, the
+    job is ``running`` (committed first, under the job's lease, ``yingji.jobs``):
+    a process that dies then leaves no row written, and the next start marks
+    the job ``interrupted``. An unexpected error marks it ``failed``.
     """
     require(actor, "earlywarning.import", job.township)
     if job.state != ImportState.CHECKED:
@@ -234,6 +246,22 @@ def run_import(actor: Actor, job: LedgerImport, *, skip_bad: bool = False) -> Le
         raise ValidationError(
             _("Some rows have errors: correct the file, or choose to skip the bad rows.")
         )
+    with jobs.holding(JOB_KIND, job.pk):
+        with transaction.atomic():
+            if not LedgerImport.objects.filter(pk=job.pk, state=ImportState.CHECKED).update(
+                state=ImportState.RUNNING
+            ):
+                raise ValidationError(_("This import has already run."))
+        job.state = ImportState.RUNNING
+        try:
+            return _write(actor, job, skip_bad)
+        except BaseException:
+            mark_failed(job)
+            raise
+
+
+def _write(actor: Actor, job: LedgerImport, skip_bad: bool) -> LedgerImport:
+    """Write the rows of a running ``job`` in one transaction (see :func:`run_import`)."""
     township = job.township
     version = township.plan_version
     lookups = Lookups.of(township)
@@ -321,10 +349,36 @@ def import_file(
 
 
 def mark_failed(job: LedgerImport) -> None:
-    """Record that a background import stopped on an unexpected error (its own transaction rolled back).
+    """Record that an import stopped on an unexpected error (its own transaction rolled back).
 
-    Called by the job runner only; the import's rows were never committed, so
-    only the job's state changes. The log holds the error.
+    Called by :func:`run_import` and the job runner only; the import's rows
+    were never committed, so only the job's state changes (a job written
+    whole stays ``done``). The log holds the error.
     """
     with transaction.atomic():
-        LedgerImport.objects.filter(pk=job.pk).update(state=ImportState.FAILED)
+        LedgerImport.objects.filter(pk=job.pk).exclude(state=ImportState.DONE).update(
+            state=ImportState.FAILED
+        )
+
+
+def mark_interrupted(actor: Actor, job: LedgerImport) -> None:
+    """Record that the process writing ``job`` died (found at the next start by ``yingji.jobs``).
+
+    Its one transaction never committed, so no row of it is in the ledger;
+    the job becomes ``interrupted`` (it may be checked and run again) and the
+    audit log says so. Called by ``jobs.recover_interrupted`` with the job's
+    lease held; does nothing unless the job is ``running``.
+    """
+    with transaction.atomic():
+        if not LedgerImport.objects.filter(pk=job.pk, state=ImportState.RUNNING).update(
+            state=ImportState.INTERRUPTED
+        ):
+            return
+        record(
+            actor,
+            "earlywarning.import_interrupted",
+            job,
+            township=job.township,
+            before={"state": ImportState.RUNNING},
+            after={"state": ImportState.INTERRUPTED, "written": 0},
+        )

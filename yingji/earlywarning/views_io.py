@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yingji import uploads
 from yingji.jobs import run_job
 from yingji.orgs.access import Actor, can, get_in_township, require
 
@@ -62,7 +63,10 @@ def upload(request: HttpRequest) -> HttpResponse:
         f = form.cleaned_data["file"]
         try:
             job = import_actions.start_import(
-                actor, actor.township, filename=f.name, content=f.read()
+                actor,
+                actor.township,
+                filename=f.name,
+                content=uploads.read_checked(f, "ledger"),
             )
         except ValidationError as exc:
             form.add_error("file", exc.message_dict.get("file", exc.messages))

@@ -63,11 +63,14 @@ def file_summary_report(
     """File the written summary report to the leading group (plan §七(三) 总结上报).
 
     ``contents`` maps every key of ``SUMMARY_FIELDS`` to text; ``attachment``
-    is an optional uploaded file (the signed document). Raises
+    is an optional uploaded file (the signed document: PDF, .docx or a scan,
+    checked by content, ``summary`` purpose of ``yingji.uploads``). Raises
     ``ValidationError`` naming missing contents, for an incident not in
     aftermath, or when a report exists already.
     """
-    from .actions_scene import store_file
+    from yingji import uploads
+
+    from .actions_scene import check_upload, store_file
 
     _in_township(actor, incident, "incidents.summary")
     missing = [k for k in SUMMARY_FIELDS if not str(contents.get(k, "") or "").strip()]
@@ -82,10 +85,13 @@ def file_summary_report(
         raise ValidationError(_("The summary report is filed after the scene is closed."))
     if SummaryReport.objects.filter(incident=incident).exists():
         raise ValidationError(_("The summary report has been filed already."))
+    checked = check_upload("attachment", attachment, "summary") if attachment else None
     now = timezone.now()
     clean = {k: str(contents[k]).strip() for k in SUMMARY_FIELDS}
-    with transaction.atomic():
-        stored = store_file(incident, attachment, now) if attachment else None
+    with uploads.removed_on_failure() as files, transaction.atomic():
+        stored = store_file(incident, attachment, checked, now) if checked else None
+        if stored is not None:
+            files.append(stored.file)
         report = SummaryReport.objects.create(
             township=incident.township,
             incident=incident,

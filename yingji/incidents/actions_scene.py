@@ -20,12 +20,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yingji import uploads
 from yingji.audit.log import record
 from yingji.notify.outbox import queue
 from yingji.orgs.access import Actor, require
 from yingji.orgs.models import Member
 from yingji.petitions.actions import receive_case
 from yingji.petitions.crypto import encrypt
+from yingji.uploads import Checked
 
 from .access import mentions_party, party_details
 from .actions import leaders, link, log
@@ -56,8 +58,25 @@ def _require_status(incident: Incident, allowed: Sequence[str]) -> None:
         )
 
 
-def store_file(incident: Incident, upload: UploadedFile, at: datetime) -> Attachment:
-    """Store ``upload`` under MEDIA_ROOT with its size and SHA-256; return the ``Attachment``."""
+def check_upload(field: str, upload: UploadedFile, purpose: str) -> Checked:
+    """Check ``upload`` by its content for ``purpose`` (``yingji.uploads``); return what it is.
+
+    Raises ``ValidationError`` on ``field`` with the reason, before anything is written.
+    """
+    try:
+        return uploads.check(upload, purpose, name=upload.name or "")
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
+
+
+def store_file(
+    incident: Incident, upload: UploadedFile, checked: Checked, at: datetime
+) -> Attachment:
+    """Store a checked ``upload`` under MEDIA_ROOT with its size and SHA-256; return the ``Attachment``.
+
+    The stored name is random with the extension of the kind found
+    (``uploads.stored_name``); the user's file name is kept in ``name``.
+    """
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -66,11 +85,11 @@ def store_file(incident: Incident, upload: UploadedFile, at: datetime) -> Attach
         township=incident.township,
         incident=incident,
         name=(upload.name or "file")[:200],
-        size=upload.size or 0,
+        size=checked.size,
         sha256=digest.hexdigest(),
         uploaded_at=at,
     )
-    attachment.file.save(upload.name or "file", upload, save=False)
+    attachment.file.save(uploads.stored_name(checked), upload, save=False)
     attachment.save()
     return attachment
 
@@ -110,17 +129,22 @@ def add_log_entry(
 ) -> LogEntry:
     """Write an on-scene log entry with optional attachments (plan §六(五)1(3) 全程记录).
 
-    Raises ``ValidationError`` for empty text or an incident not active or in aftermath.
+    Every file is checked by content first (``attachment`` purpose of
+    ``yingji.uploads``). Raises ``ValidationError`` for empty text, a refused
+    file (field ``files``; nothing is written, not even the other files) or
+    an incident not active or in aftermath.
     """
     require(actor, "incidents.on_scene", incident.township)
     _require_status(incident, _AFTER)
     if not text.strip():
         raise ValidationError({"text": _("Write what happened.")})
+    checked = [check_upload("files", upload, "attachment") for upload in files]
     now = timezone.now()
-    with transaction.atomic():
+    with uploads.removed_on_failure() as stored, transaction.atomic():
         entry = log(incident, actor, LogKind.NOTE, text.strip(), now)
-        for upload in files:
-            attachment = store_file(incident, upload, now)
+        for upload, found in zip(files, checked, strict=True):
+            attachment = store_file(incident, upload, found, now)
+            stored.append(attachment.file)
             attachment.log_entry = entry
             attachment.save(update_fields=["log_entry"])
         record(actor, "incidents.log", incident, after={"entry": entry.pk, "files": len(files)})
@@ -165,10 +189,12 @@ def register_evidence(
 ) -> EvidenceItem:
     """Register a body-worn camera recording as an evidence item (plan §六(五)1(3)); add-only.
 
-    ``started_at`` / ``ended_at`` are aware. With ``file`` the SHA-256 is
-    computed (an entered ``sha256`` must then match); without it ``sha256`` is
-    the 64-hex digest from the device's export. Raises ``ValidationError``
-    with field errors.
+    ``started_at`` / ``ended_at`` are aware. With ``file`` — checked by its
+    content for the ``evidence`` purpose of ``yingji.uploads`` (image, MP4
+    video, audio or PDF, within the size limit) and stored under a random
+    name — the SHA-256 is computed (an entered ``sha256`` must then match);
+    without it ``sha256`` is the 64-hex digest from the device's export.
+    Raises ``ValidationError`` with field errors; nothing is written then.
     """
     require(actor, "incidents.on_scene", incident.township)
     _require_status(incident, _AFTER)
@@ -186,7 +212,13 @@ def register_evidence(
         if not value.strip():
             errors[field] = _("Required.")
     computed = ""
+    checked: Checked | None = None
     if file is not None:
+        try:
+            checked = uploads.check(file, "evidence", name=file.name or file_name)
+        except ValidationError as exc:
+            errors["file"] = exc.messages[0]
+    if file is not None and checked is not None:
         digest = hashlib.sha256()
         for chunk in file.chunks():
             digest.update(chunk)
@@ -194,12 +226,12 @@ def register_evidence(
         computed = digest.hexdigest()
         if entered and entered != computed:
             errors["sha256"] = _("The SHA-256 entered does not match the file (%s).") % computed
-    elif not SHA256.match(entered):
+    elif file is None and not SHA256.match(entered):
         errors["sha256"] = _("Upload the file or enter its SHA-256 (64 hexadecimal digits).")
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
-    with transaction.atomic():
+    with uploads.removed_on_failure() as stored, transaction.atomic():
         last = EvidenceItem.objects.filter(incident=incident).aggregate(n=Max("number"))["n"]
         item = EvidenceItem(
             township=incident.township,
@@ -216,8 +248,9 @@ def register_evidence(
             registered_at=now,
             registered_by=actor.member,
         )
-        if file is not None:
-            item.file.save(file.name or file_name, file, save=False)
+        if file is not None and checked is not None:
+            item.file.save(uploads.stored_name(checked), file, save=False)
+            stored.append(item.file)
         item.save()
         log(
             incident,

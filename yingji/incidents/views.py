@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yingji import uploads
 from yingji.orgs.access import Actor, can, get_in_township, require
 
 from . import actions, actions_aftermath, actions_scene, queries
@@ -500,7 +501,13 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def download(request: HttpRequest, kind: str, pk: int) -> FileResponse:
-    """Hand out an uploaded file to a member of its township who may read incidents."""
+    """Hand out an uploaded file to a member of its township who may read incidents.
+
+    The only way out for files under ``MEDIA_ROOT``: 404 for another
+    township's row (``get_in_township``), the login page for nobody. Always a
+    download (``Content-Disposition: attachment``), typed by the kind found
+    when it was checked (``yingji.uploads``), never by the user's file name.
+    """
     actor = _actor(request)
     if kind == "attachment":
         row: Any = get_in_township(actor, Attachment, pk)
@@ -512,4 +519,9 @@ def download(request: HttpRequest, kind: str, pk: int) -> FileResponse:
         raise Http404
     if not row.file:
         raise Http404
-    return FileResponse(row.file.open("rb"), as_attachment=True, filename=name)
+    return FileResponse(
+        row.file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=uploads.mime_of_stored(row.file.name),
+    )

@@ -40,8 +40,17 @@ logger = logging.getLogger("yingji.notify")
 
 
 def lease() -> timedelta:
-    """Return how long a claimed row is left alone: three attempt timeouts, at least 30 s."""
-    return timedelta(seconds=max(30.0, 3 * settings.YINGJI_NOTIFY_TIMEOUT_S))
+    """Return how long a claimed row is left alone: three attempt timeouts, at least ``YINGJI_NOTIFY_LEASE_MIN_S``.
+
+    A worker that dies mid-send (a crash, SIGKILL) leaves its claimed rows;
+    another worker, or the same one restarted, sends them once the lease has
+    run out. A row the channel had accepted just before the death goes out a
+    second time with the same idempotency key (at-least-once across a crash;
+    the receiver drops the repeat by its key).
+    """
+    return timedelta(
+        seconds=max(settings.YINGJI_NOTIFY_LEASE_MIN_S, 3 * settings.YINGJI_NOTIFY_TIMEOUT_S)
+    )
 
 
 def backoff(attempts: int) -> timedelta:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from yingji import uploads
 from yingji.audit.log import record
 from yingji.orgs.access import Actor, require
 from yingji.orgs.models import Township
@@ -89,10 +90,16 @@ def import_plan_document(actor: Actor, township: Township, filename: str, data: 
     """Import a plan document (``data``: the bytes of a .txt or .docx) as a draft under review.
 
     Raises ``PermissionDenied`` unless ``actor`` may import plans in
-    ``township``, and ``ValidationError`` (field ``file``) with the importer's
-    message for a file that cannot be read; nothing is stored then.
+    ``township``, and ``ValidationError`` (field ``file``) for a file that is
+    not text or .docx by its content or is larger than the ``plan`` upload
+    limit (``yingji.uploads``), or with the importer's message for a file that
+    cannot be read; nothing is stored then.
     """
     require(actor, "plans.import", township)
+    try:
+        uploads.check(data, "plan", name=filename)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
     try:
         draft = import_document(data, filename)
     except ImportRefused as exc:

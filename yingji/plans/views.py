@@ -14,12 +14,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yingji import uploads
 from yingji.orgs.access import Actor, can, get_in_township, require
 
 from . import actions
 from .check import PlanInvalid, check_plan_text
 from .importer import Draft
-from .importer.reading import MAX_BYTES
 from .models import PlanDraft
 
 CONFIDENCE = {
@@ -44,9 +44,9 @@ def import_document(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read(MAX_BYTES + 1)
         assert actor.township is not None
         try:
+            data = uploads.read_checked(upload, "plan")
             row = actions.import_plan_document(actor, actor.township, upload.name, data)
         except ValidationError as exc:
             for message in exc.message_dict.get("file", []):

@@ -1,7 +1,15 @@
 """State changes of the complaints app (issue 11): imports, routing, hot issues. Views, API and CLI call these."""
 
 from .hotissues import accept_hot_issue, dismiss_hot_issue, propose_hot_issues
-from .imports import import_file, mark_failed, mark_running, run_import, save_mapping, start_import
+from .imports import (
+    import_file,
+    mark_failed,
+    mark_interrupted,
+    mark_running,
+    run_import,
+    save_mapping,
+    start_import,
+)
 from .routing import decide_suggestion, suggest, train
 
 __all__ = [
@@ -10,6 +18,7 @@ __all__ = [
     "dismiss_hot_issue",
     "import_file",
     "mark_failed",
+    "mark_interrupted",
     "mark_running",
     "propose_hot_issues",
     "run_import",

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yingji import jobs, uploads
 from yingji.audit.log import record
 from yingji.numbering import SHANGHAI, next_number
 from yingji.orgs.access import Actor, require
@@ -32,6 +33,8 @@ from ..models import ColumnMapping, ImportJob, SourceMessage
 from ..parsing import Problem, check_mapping, guess_mapping, parse_rows, read_sheet
 
 CHUNK = 250
+#: The kind of job under which ``yingji.jobs`` leases and recovers these imports.
+JOB_KIND = "complaints.import"
 Progress = Callable[[int, int], None]
 
 
@@ -74,11 +77,17 @@ def start_import(
 ) -> ImportJob:
     """Read ``content`` (.xlsx) and return an uploaded job whose columns are to be mapped.
 
-    Raises ``ValidationError`` (not an .xlsx, no header row, no source), ``PermissionDenied``.
+    Raises ``ValidationError`` (not an .xlsx by its content, larger than the
+    ``complaints`` upload limit of ``yingji.uploads``, no header row, no
+    source), ``PermissionDenied``. Nothing is stored when refused.
     """
     require(actor, "petitions.import", township)
     if not source.strip():
         raise ValidationError({"source": _("Name the source of the file.")})
+    try:
+        uploads.check(content, "complaints", name=filename)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
     try:
         _headers, rows = read_sheet(content)
     except ValueError as exc:
@@ -130,11 +139,22 @@ def run_import(
     ``mapping`` (``{field: header}``, default: the saved or guessed one) is
     saved for the job's source. Rows whose message number was imported from
     this source before are counted ``unchanged`` (idempotent). ``progress(done,
-    total)`` is called after each chunk. Raises ``ValidationError`` for a
-    mapping missing a required column, ``PermissionDenied``.
+    total)`` is called after each chunk. The job is ``running`` meanwhile,
+    under its lease (``yingji.jobs``): if the process dies, the chunks
+    committed so far stay whole, and the next start marks the job
+    ``interrupted``; running it again finishes it. Raises ``ValidationError``
+    for a mapping missing a required column, ``PermissionDenied``.
     """
+    require(actor, "petitions.import", job.township)
+    with jobs.holding(JOB_KIND, job.pk):
+        return _run(actor, job, mapping, progress)
+
+
+def _run(
+    actor: Actor, job: ImportJob, mapping: dict[str, str] | None, progress: Progress | None
+) -> ImportJob:
+    """Import ``job`` with its lease held (see :func:`run_import`)."""
     township = job.township
-    require(actor, "petitions.import", township)
     headers, rows = read_sheet(bytes(job.content))
     mapping = mapping if mapping is not None else mapping_for(township, job.source, headers)
     errors = check_mapping(mapping, headers)
@@ -235,7 +255,11 @@ def import_file(
 
 
 def mark_running(job: ImportJob) -> None:
-    """Record that a large import has been handed to a background thread (the page shows its progress)."""
+    """Record that a large import has been handed to a background thread (the page shows its progress).
+
+    The caller holds the job's lease (``jobs.hold(JOB_KIND, job.pk)``) from
+    before this call until the thread has ended.
+    """
     with transaction.atomic():
         ImportJob.objects.filter(pk=job.pk).update(state=ImportState.RUNNING, done=0)
 
@@ -244,3 +268,34 @@ def mark_failed(job: ImportJob) -> None:
     """Record that a background import stopped on an unexpected error; its own transaction rolled back."""
     with transaction.atomic():
         ImportJob.objects.filter(pk=job.pk).update(state=ImportState.FAILED)
+
+
+def mark_interrupted(actor: Actor, job: ImportJob) -> None:
+    """Record that the process importing ``job`` died (found at the next start by ``yingji.jobs``).
+
+    Each chunk of rows commits whole with the job's ``done`` counter, so the
+    rows written are whole cases; the job becomes ``interrupted`` and the
+    audit log says how far it came. Importing it again finishes it (rows
+    imported before are left unchanged). Called by
+    ``jobs.recover_interrupted`` with the job's lease held; does nothing
+    unless the job is ``running``.
+    """
+    with transaction.atomic():
+        job.refresh_from_db()
+        if not ImportJob.objects.filter(pk=job.pk, state=ImportState.RUNNING).update(
+            state=ImportState.INTERRUPTED
+        ):
+            return
+        record(
+            actor,
+            "complaints.import_interrupted",
+            job,
+            township=job.township,
+            before={"state": ImportState.RUNNING},
+            after={
+                "state": ImportState.INTERRUPTED,
+                "done": job.done,
+                "total": job.total,
+                "created": job.created,
+            },
+        )

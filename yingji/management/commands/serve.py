@@ -27,8 +27,11 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: int, threads: int, no_worker: bool, **options):
         from waitress.server import create_server
 
+        from yingji.jobs import recover_interrupted
         from yingji.wsgi import application
 
+        # Jobs a dead process left running (a crash, a kill) are marked interrupted first.
+        recover_interrupted()
         stop = threading.Event()
         worker = None
         if not no_worker:
@@ -39,7 +42,15 @@ class Command(BaseCommand):
                 daemon=True,
             )
             worker.start()
-        server = create_server(application, host=host, port=port, threads=threads)
+        # A request body larger than the largest upload allowed is refused before it is read.
+        largest = max(settings.YINGJI_UPLOAD_MAX_BYTES.values()) + 10 * 2**20
+        server = create_server(
+            application,
+            host=host,
+            port=port,
+            threads=threads,
+            max_request_body_size=largest,
+        )
         self.stdout.write(f"Yingji: http://{host}:{port}/  (Ctrl-C to stop)")
 
         def shutdown(*_: object) -> None:

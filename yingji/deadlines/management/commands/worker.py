@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from yingji.deadlines.worker import run_forever, run_once
+from yingji.jobs import recover_interrupted
 
 
 class Command(BaseCommand):
@@ -18,6 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="do one pass and exit")
 
     def handle(self, *args, once: bool = False, **options):
+        # Jobs a dead process left running (a crash, a kill) are marked interrupted first.
+        recover_interrupted()
         if once:
             self.stdout.write(f"handled {run_once()}")
             return
