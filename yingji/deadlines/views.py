@@ -29,7 +29,8 @@ def due(request: HttpRequest) -> HttpResponse:
         request,
         "deadlines/due.html",
         {
-            "deadlines": list(queries.due_in_township(actor.township)),
+            # Each row names its matter: the subjects are read per content type, not per row.
+            "deadlines": list(queries.due_in_township(actor.township).prefetch_related("subject")),
             "can_ack": can(actor, "deadlines.acknowledge"),
         },
     )
