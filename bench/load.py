@@ -18,15 +18,18 @@ What runs (all on 127.0.0.1, nothing leaves the machine):
    (``VmHWM`` in ``/proc/PID/status``) is read before it stops.
 3. locust, headless through its library API in a child process
    (``bench/load.py --clients``; gevent must patch a fresh interpreter), runs
-   50 users for a bounded time (default 75 s, spawn 5/s). Each logs in through
-   the login form (CSRF token from the page), then, with 1–3 s between
-   actions, browses home, the incident board (and its 5-second htmx refresh),
-   an incident's page, the warning ledger, petition cases and "what is due";
-   every full page is followed by the bell's poll, as base.html does. It
-   writes on-scene log entries (and now and then a situation report) through
-   the incident page's multipart form with its CSRF token, each with a text
-   unique to this run. Redirects are not followed: a page must answer 200 and
-   a form 302 to the incident, or it is an error.
+   50 users for a bounded time (default 75 s, spawn 5/s). Each is a person in
+   a browser: logs in through the login form (CSRF token from the page), then
+   moves between home, the incident board, their incident's page, the warning
+   ledger, petition cases and "what is due", and writes on-scene log entries
+   (and now and then a situation report) through the incident page's
+   multipart form with its CSRF token, each with a text unique to this run.
+   On every page they stay a think time (default 3–12 s, uniform: a busy
+   shift, everyone acting every 7.5 s on average throughout), while the
+   page's own htmx polling goes on as in a browser: the bell on load and
+   every 30 s, the board every 5 s, "what is due" every 30 s. Redirects are
+   not followed: a page must answer 200 and a form 302 to the incident, or it
+   is an error.
 4. Afterwards: every log entry whose POST succeeded is looked up in the
    database; the outbox must drain (every webhook row ``sent``), and the
    receiver must have had each message exactly once.
@@ -54,6 +57,7 @@ if CLIENT_MODE:  # locust (gevent) must patch the interpreter before anything el
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+import random  # noqa: E402
 import re  # noqa: E402
 import secrets  # noqa: E402
 import shutil  # noqa: E402
@@ -75,6 +79,7 @@ RUN_ID = secrets.token_hex(4)
 USERS = 50
 DURATION_S = 75
 SPAWN_RATE = 5.0
+WAIT_S = [3.0, 12.0]
 INCIDENTS = 5
 WARNINGS = 2000
 CASES = 200
@@ -103,15 +108,19 @@ def percentile(sorted_values: list[float], q: float) -> float:
 # --------------------------------------------------------------------------- load clients
 
 
-def run_clients(
-    host: str, accounts_file: str, out_file: str, users: int, duration: float, rate: float
-) -> None:
-    """Run the locust users against ``host`` for ``duration`` s; write the samples to ``out_file``."""
+def run_clients(config: dict) -> None:
+    """Run the locust users as ``config`` says (see ``main``); write the samples to its ``out``."""
     import gevent
-    from locust import FastHttpUser, between, events, task
+    from locust import FastHttpUser, constant, events, task
     from locust.env import Environment
 
-    accounts = json.loads(Path(accounts_file).read_text())
+    host, users, duration, rate = (
+        config["host"],
+        config["users"],
+        config["duration"],
+        config["rate"],
+    )
+    accounts = json.loads(Path(config["accounts"]).read_text())
     samples: list[tuple[str, float, bool, str]] = []  # name, ms, ok, error
     written: list[str] = []
     token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -137,8 +146,26 @@ def run_clients(
         body = ("".join(parts) + f"--{boundary}--\r\n").encode()
         return body, f"multipart/form-data; boundary={boundary}"
 
+    stopping: list[bool] = []
+
+    @events.test_stopping.add_listener
+    def _stopping(**kw):
+        stopping.append(True)
+
+    def nap(until: float) -> bool:
+        """Sleep until the monotonic time ``until`` in short steps; False if the run is stopping."""
+        while not stopping:
+            left = until - time.monotonic()
+            if left <= 0:
+                return True
+            gevent.sleep(min(left, 0.25))
+        return False
+
     class Staff(FastHttpUser):
-        wait_time = between(1, 3)
+        """One member of staff in a browser: navigates, then reads the page while its htmx polls run."""
+
+        # The think time is spent on the page (``dwell``), where the page's own polling goes on.
+        wait_time = constant(0)
         host = ""
 
         def on_start(self) -> None:
@@ -161,61 +188,87 @@ def run_clients(
             ) as r:
                 if r.status_code != 302 or r.headers.get("Location") not in ("/", "/?"):
                     r.failure(f"login: {r.status_code} → {r.headers.get('Location')}")
+                    return
+            self.visit("/")  # where the login leads
 
-        def page(self, url: str, name: str | None = None, headers: dict | None = None) -> str:
+        def get(self, url: str, name: str | None = None, headers: dict | None = None) -> str:
+            """GET ``url``; anything but 200 (a redirect to the login too) is an error."""
             with self.client.get(
                 url, name=name or url, headers=headers, allow_redirects=False, catch_response=True
             ) as r:
                 if r.status_code != 200:
                     r.failure(f"{r.status_code} → {r.headers.get('Location')}")
                     return ""
-                text = r.text or ""
-            if headers is None:  # a full page: the bell's htmx "load" trigger fires
-                self.page("/notifications/bell/", headers=poll)
+                return r.text or ""
+
+        def visit(self, url: str, name: str | None = None) -> str:
+            """Load a full page; its bell is polled at once (base.html: ``hx-trigger="load, every 30s"``)."""
+            text = self.get(url, name)
+            self.get("/notifications/bell/", headers=poll)
             return text
+
+        def dwell(self, polls: tuple[tuple[float, str], ...] = ()) -> None:
+            """Stay on the page for a think time while the page's polls fire at their intervals."""
+            now = time.monotonic()
+            until = now + random.uniform(*config["wait"])
+            timers = [(30.0, "/notifications/bell/"), *polls]
+            due = [now + every for every, _url in timers]
+            while not stopping:  # at the end of the run, leave the page at once
+                i = min(range(len(due)), key=due.__getitem__)
+                if due[i] >= until:
+                    nap(until)
+                    return
+                if not nap(due[i]):
+                    return
+                url = timers[i][1]
+                self.get(url, name=url.replace(f"/{self.incident}/", "/[id]/"), headers=poll)
+                due[i] += timers[i][0]
 
         @task(3)
         def home(self) -> None:
-            self.page("/")
+            self.visit("/")
+            self.dwell()
 
         @task(4)
         def board(self) -> None:
-            self.page("/incidents/")
-
-        @task(4)
-        def board_refresh(self) -> None:
-            self.page("/incidents/?partial=1", headers=poll)
+            self.visit("/incidents/")
+            self.dwell(polls=((5.0, "/incidents/?partial=1"),))  # board.html: every 5s
 
         @task(2)
-        def incident(self) -> None:
-            self.page(f"/incidents/{self.incident}/", name="/incidents/[id]/")
+        def incident_page(self) -> None:
+            self.visit(f"/incidents/{self.incident}/", name="/incidents/[id]/")
+            self.dwell()
 
         @task(2)
         def ledger(self) -> None:
-            self.page("/warnings/")
+            self.visit("/warnings/")
+            self.dwell()
 
         @task(2)
         def petitions(self) -> None:
-            self.page(
-                "/petitions/?view=all" if self.seq % 2 else "/petitions/?view=due",
-                name="/petitions/",
-            )
+            self.visit(random.choice(["/petitions/?view=all", "/petitions/?view=due"]))
+            self.dwell()
 
         @task(2)
         def due(self) -> None:
-            self.page("/deadlines/")
+            self.visit("/deadlines/")
+            self.dwell(polls=((30.0, "/deadlines/"),))  # due.html: every 30s
 
         def write(self, form: str, what: str) -> None:
-            text = self.page(f"/incidents/{self.incident}/", name="/incidents/[id]/")
+            """Open the incident, type for a think time, send the form, read the page it leads back to."""
+            text = self.visit(f"/incidents/{self.incident}/", name="/incidents/[id]/")
             match = token.search(text)
             if not match:
                 return
+            self.dwell()
             self.seq += 1
-            entry = f"{what} {self.account['run']} {self.account['username']}#{self.seq}：现场秩序平稳，继续疏导。"
+            entry = (
+                f"{what} {self.account['run']} {self.account['username']}#{self.seq}："
+                "现场秩序平稳，继续疏导。"
+            )
             body, content_type = multipart({"csrfmiddlewaretoken": match.group(1), "text": entry})
-            url = f"/incidents/{self.incident}/{form}/"
             with self.client.post(
-                url,
+                f"/incidents/{self.incident}/{form}/",
                 data=body,
                 headers={"Content-Type": content_type},
                 name=f"/incidents/[id]/{form}/",
@@ -223,16 +276,14 @@ def run_clients(
                 catch_response=True,
             ) as r:
                 if (
-                    r.status_code == 302
-                    and r.headers.get("Location") == f"/incidents/{self.incident}/"
+                    r.status_code != 302
+                    or r.headers.get("Location") != f"/incidents/{self.incident}/"
                 ):
-                    written.append(entry)
-                else:
                     r.failure(f"{r.status_code} → {r.headers.get('Location')}")
                     return
-            self.page(
-                f"/incidents/{self.incident}/", name="/incidents/[id]/"
-            )  # the browser follows
+                written.append(entry)
+            self.visit(f"/incidents/{self.incident}/", name="/incidents/[id]/")  # the redirect
+            self.dwell()
 
         @task(3)
         def log_entry(self) -> None:
@@ -251,7 +302,7 @@ def run_clients(
     gevent.sleep(duration)
     runner.quit()
     finished = time.time()
-    Path(out_file).write_text(
+    Path(config["out"]).write_text(
         json.dumps(
             {"samples": samples, "written": written, "started": started, "finished": finished},
             ensure_ascii=False,
@@ -491,6 +542,40 @@ def wait_for(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
     raise RuntimeError("the server did not listen in time")
 
 
+def warm_up(base: str, account: dict) -> None:
+    """Log in as ``account`` and load each page once, so that templates and caches are warm.
+
+    A server runs for days; its first requests (templates compiled, URL
+    patterns and catalogues loaded) are not what staff meet. Not measured.
+    """
+    import http.cookiejar
+    import urllib.parse
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
+    )
+    login = opener.open(f"{base}/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login)
+    assert token, "no CSRF token on the login page"
+    form = {
+        "csrfmiddlewaretoken": token.group(1),
+        **{k: account[k] for k in ("username", "password")},
+    }
+    try:
+        opener.open(f"{base}/login/", urllib.parse.urlencode(form).encode())
+    except urllib.error.HTTPError as exc:  # the 302 to the home page
+        assert exc.code == 302 and exc.headers["Location"] == "/", exc.code
+    pages = ["/", "/incidents/", "/incidents/?partial=1", f"/incidents/{account['incident']}/"]
+    pages += ["/warnings/", "/petitions/?view=all", "/petitions/?view=due", "/deadlines/"]
+    for url in [*pages, "/notifications/bell/"]:
+        assert opener.open(f"{base}{url}").status == 200, url
+
+
 def high_water_mb(pid: int) -> float:
     """The process's peak resident set (VmHWM) in MB, from /proc."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -516,6 +601,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--duration", type=float, default=DURATION_S, help="seconds of load")
     parser.add_argument(
         "--spawn-rate", type=float, default=SPAWN_RATE, help="users started per second"
+    )
+    parser.add_argument(
+        "--wait",
+        type=float,
+        nargs=2,
+        default=WAIT_S,
+        metavar=("MIN", "MAX"),
+        help="seconds a user stays on a page before the next action (uniform; the page's polls go on)",
     )
     parser.add_argument(
         "--threads", type=int, default=None, help="waitress threads (default: yingji serve's)"
@@ -569,24 +662,32 @@ def main(argv: list[str]) -> int:
         sampler.start()
         say(f"server: pid {server.pid} on 127.0.0.1:{port}, {rss[0]:.0f} MB resident at start")
 
+        t = time.perf_counter()
+        warm_up(f"http://127.0.0.1:{port}", accounts[-1])
+        say(f"warm-up (one login, each page once, not measured): {time.perf_counter() - t:.1f} s")
         out = var / "clients.json"
-        say(f"load: {args.users} users, spawn {args.spawn_rate}/s, {args.duration:.0f} s …")
-        clients = subprocess.Popen(
-            [
-                sys.executable,
-                __file__,
-                "--clients",
-                f"http://127.0.0.1:{port}",
-                str(accounts_file),
-                str(out),
-                str(args.users),
-                str(args.duration),
-                str(args.spawn_rate),
-            ],
+        say(
+            f"load: {args.users} users, spawn {args.spawn_rate}/s, {args.wait[0]:g}–{args.wait[1]:g} s "
+            f"between actions, {args.duration:.0f} s …"
         )
+        config = {
+            "host": f"http://127.0.0.1:{port}",
+            "accounts": str(accounts_file),
+            "out": str(out),
+            "users": args.users,
+            "duration": args.duration,
+            "rate": args.spawn_rate,
+            "wait": args.wait,
+        }
+        load_before = os.getloadavg()[0]
+        cpu_before = proc.cpu_times()
+        clients = subprocess.Popen([sys.executable, __file__, "--clients", json.dumps(config)])
         clients.wait(timeout=args.duration + 120)
+        cpu_after = proc.cpu_times()
+        load_after = os.getloadavg()[0]
         if clients.returncode != 0:
             raise RuntimeError(f"the load clients exited with {clients.returncode}")
+        server_cpu_s = (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system)
         result = json.loads(out.read_text())
 
         # The outbox drains: every webhook message sent (or given up) while the server still runs.
@@ -661,13 +762,23 @@ def main(argv: list[str]) -> int:
             "webhook_sent": states.get("sent", 0),
             "webhook_not_sent": sum(states.values()) - states.get("sent", 0),
             "webhook_repeats": repeated,
+            "server_cpu_s": round(server_cpu_s, 1),
+            "server_cpu_ms_per_request": round(server_cpu_s * 1000 / max(1, len(samples)), 1),
             "cpu_count": os.cpu_count(),
+            "loadavg_1min_before": round(load_before, 2),
+            "loadavg_1min_after": round(load_after, 2),
         }
         say(
             f"{figures['requests']} requests in {duration:.0f} s: {figures['throughput_rps']} req/s; "
             f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, p99 {figures['p99_ms']} ms; "
             f"{figures['errors']} errors; server peak RSS {figures['server_peak_rss_mb']} MB "
             f"(sampled; VmHWM {figures['server_vmhwm_mb']} MB)"
+        )
+        say(
+            f"server CPU: {server_cpu_s:.1f} s over the load ({server_cpu_s / duration:.2f} cores, "
+            f"{figures['server_cpu_ms_per_request']} ms per request); machine load average "
+            f"{load_before:.1f} before, {load_after:.1f} after ({os.cpu_count()} cores, shared with the load "
+            "clients and anything else running)"
         )
         met = (
             figures["errors"] == 0
@@ -691,7 +802,6 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     if CLIENT_MODE:
-        host, accounts_file, out_file, users, duration, rate = sys.argv[2:8]
-        run_clients(host, accounts_file, out_file, int(users), float(duration), float(rate))
+        run_clients(json.loads(sys.argv[2]))
     else:
         sys.exit(main(sys.argv[1:]))
