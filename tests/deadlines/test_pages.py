@@ -247,3 +247,64 @@ def test_what_is_due_names_each_matter_with_one_query_per_kind_of_matter(town):
     assert sum(c.endswith(" 东岭村") for c in cells) == 10
     assert sum(c.endswith(" 西河村") for c in cells) == 9
     assert sum(c.endswith(" 示例镇") for c in cells) == 1
+
+
+#: The rows of "What is due" as deadlines/due.html wrote them through the template language,
+#: before deadlines/table.py took over: the two must print the same markup.
+TEMPLATE_ROWS = """{% load i18n tz %}{% for d in deadlines %}{% with phase=d.phase %}
+      <tr class="dl-{{ phase }}" id="deadline-{{ d.pk }}">
+        <td><strong>{{ d.label }}</strong></td>
+        <td>{{ d.content_type.name }} {{ d.subject|default:d.object_id }}</td>
+        <td>{% timezone "Asia/Shanghai" %}{{ d.due_at|date:"Y年n月j日 H:i" }}{% endtimezone %}</td>
+        <td>{% if phase == "breached" or phase == "acknowledged" %}<span class="tag">{% blocktranslate with t=d.due_at|timesince %}{{ t }} overdue{% endblocktranslate %}</span>{% else %}{% blocktranslate with t=d.due_at|timeuntil %}{{ t }} left{% endblocktranslate %}{% endif %}</td>
+        <td>{% if d.acknowledged_at %}{% timezone "Asia/Shanghai" %}{% blocktranslate with who=d.acknowledged_by_name when=d.acknowledged_at|date:"n月j日 H:i" %}acknowledged by {{ who }} at {{ when }}{% endblocktranslate %}{% endtimezone %}
+        {% elif d.breached_at %}{% blocktranslate with n=d.escalation_step total=d.escalation_chain|length %}step {{ n }} of {{ total }}{% endblocktranslate %}
+          {% if can_ack %}<form method="post" action="{% url 'deadlines:acknowledge' d.pk %}" class="inline">{% csrf_token %}<button type="submit" class="primary">{% translate "Acknowledge" %}</button></form>{% endif %}
+        {% else %}<span class="muted">—</span>{% endif %}</td>
+        <td class="muted">{{ d.source }}</td>
+      </tr>
+    {% endwith %}{% endfor %}"""
+
+
+@pytest.mark.parametrize("can_ack", [True, False])
+def test_the_rows_are_written_as_the_template_wrote_them(town, can_ack):
+    from django.template import Context, Template
+
+    from yingji.deadlines.table import due_rows_html
+    from yingji.orgs.access import Actor
+
+    staff = Actor.for_member(member_of(town, "peace_office_staff"))
+    east = Unit.objects.get(township=town, name="东岭村")
+    breached = open_minutes(town, 15, at=T0, rule="a")
+    acknowledged = open_minutes(town, 20, at=T0, rule="b")
+    open_minutes(town, 60, at=T0, rule="c")  # due soon at the time below
+    open_minutes(town, 24 * 60 + 7, at=T0, rule="d")  # open, a day and more left
+    with transaction.atomic():
+        actions.open_deadline(
+            east,
+            township=town,
+            rule="e",
+            label="<核实> & 报告",
+            source="预案 §六(二)",
+            unit=DeadlineUnit.MINUTES,
+            amount=300,
+            opened_at=T0,
+            plan_version=town.plan_version,
+        )
+    with time_machine.travel(T0 + minutes(45), tick=False):
+        run_once()
+        actions.acknowledge(staff, Deadline.objects.get(pk=acknowledged.pk))
+        rows = list(
+            Deadline.objects.filter(township=town, state__in=["open", "breached"])
+            .select_related("content_type")
+            .prefetch_related("subject")
+            .order_by("due_at", "id")
+        )
+        context = Context({"deadlines": rows, "can_ack": can_ack, "csrf_token": "TOKEN"})
+        expected = Template(TEMPLATE_ROWS).render(context)
+        html = due_rows_html(rows, can_ack=can_ack, csrf_token="TOKEN")
+        phases = [d.phase for d in rows]
+    assert phases == ["breached", "acknowledged", "due_soon", "open", "open"]
+    assert Deadline.objects.get(pk=breached.pk).escalation_step >= 1
+    assert html == expected
+    assert ("/acknowledge/" in html) is can_ack and "&lt;核实&gt; &amp; 报告" in html
