@@ -59,6 +59,7 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
+import resource  # noqa: E402
 import secrets  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
@@ -679,15 +680,38 @@ def main(argv: list[str]) -> int:
             "rate": args.spawn_rate,
             "wait": args.wait,
         }
+        # CPU seconds: the server's, the clients', this process's (receiver, sampler) and the
+        # whole machine's, to tell how much of the 2 cores others took during the run.
         load_before = os.getloadavg()[0]
-        cpu_before = proc.cpu_times()
+        cpu_before, machine_before = proc.cpu_times(), psutil.cpu_times()
+        own_before = resource.getrusage(resource.RUSAGE_SELF)
+        kids_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.monotonic()
         clients = subprocess.Popen([sys.executable, __file__, "--clients", json.dumps(config)])
         clients.wait(timeout=args.duration + 120)
-        cpu_after = proc.cpu_times()
+        wall = time.monotonic() - started
+        cpu_after, machine_after = proc.cpu_times(), psutil.cpu_times()
+        own_after = resource.getrusage(resource.RUSAGE_SELF)
+        kids_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         load_after = os.getloadavg()[0]
         if clients.returncode != 0:
             raise RuntimeError(f"the load clients exited with {clients.returncode}")
-        server_cpu_s = (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system)
+
+        def used(before, after) -> float:
+            return (after.user + after.system) - (before.user + before.system)
+
+        def used_r(before, after) -> float:
+            return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+        server_cpu_s = used(cpu_before, cpu_after)
+        clients_cpu_s = used_r(kids_before, kids_after)
+        machine_busy_s = sum(machine_after) - sum(machine_before)
+        machine_busy_s -= (machine_after.idle - machine_before.idle) + (
+            machine_after.iowait - machine_before.iowait
+        )
+        others_cpu_s = max(
+            0.0, machine_busy_s - server_cpu_s - clients_cpu_s - used_r(own_before, own_after)
+        )
         result = json.loads(out.read_text())
 
         # The outbox drains: every webhook message sent (or given up) while the server still runs.
@@ -764,6 +788,8 @@ def main(argv: list[str]) -> int:
             "webhook_repeats": repeated,
             "server_cpu_s": round(server_cpu_s, 1),
             "server_cpu_ms_per_request": round(server_cpu_s * 1000 / max(1, len(samples)), 1),
+            "clients_cpu_cores": round(clients_cpu_s / wall, 2),
+            "others_cpu_cores": round(others_cpu_s / wall, 2),
             "cpu_count": os.cpu_count(),
             "loadavg_1min_before": round(load_before, 2),
             "loadavg_1min_after": round(load_after, 2),
@@ -775,10 +801,11 @@ def main(argv: list[str]) -> int:
             f"(sampled; VmHWM {figures['server_vmhwm_mb']} MB)"
         )
         say(
-            f"server CPU: {server_cpu_s:.1f} s over the load ({server_cpu_s / duration:.2f} cores, "
-            f"{figures['server_cpu_ms_per_request']} ms per request); machine load average "
-            f"{load_before:.1f} before, {load_after:.1f} after ({os.cpu_count()} cores, shared with the load "
-            "clients and anything else running)"
+            f"CPU over the load ({os.cpu_count()} cores): server {server_cpu_s:.1f} s "
+            f"({server_cpu_s / wall:.2f} cores, {figures['server_cpu_ms_per_request']} ms per request), "
+            f"load clients {figures['clients_cpu_cores']} cores, other processes on the machine "
+            f"{figures['others_cpu_cores']} cores; load average {load_before:.1f} before, "
+            f"{load_after:.1f} after"
         )
         met = (
             figures["errors"] == 0
