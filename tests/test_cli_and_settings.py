@@ -34,6 +34,8 @@ def test_sqlite_uses_wal_busy_timeout_and_immediate_transactions(tmp_path):
     assert "PRAGMA journal_mode=WAL" in db["OPTIONS"]["init_command"]
     assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert db["OPTIONS"]["timeout"] == 20
+    # Each server thread keeps its connection between requests (not a new one per request).
+    assert (db["CONN_MAX_AGE"], db["CONN_HEALTH_CHECKS"]) == (600, True)
 
 
 def test_database_url_selects_postgresql(tmp_path):

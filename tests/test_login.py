@@ -126,7 +126,7 @@ def test_admin_site_is_for_superusers_only(demo):
 def test_argon2_is_the_password_hasher():
     import yingji.settings as product
 
-    assert product.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert product.PASSWORD_HASHERS[0] == "yingji.orgs.passwords.Argon2Hasher"
     assert (
         django_settings.LANGUAGE_CODE == "zh-hans" and django_settings.TIME_ZONE == "Asia/Shanghai"
     )

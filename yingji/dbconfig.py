@@ -21,6 +21,11 @@ def database_settings(environ: Mapping[str, str], var_dir: Path) -> dict[str, An
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": var_dir / "yingji.sqlite3",
+        # Keep each thread's connection between requests: a new SQLite connection
+        # per request opens the file, runs the PRAGMAs, registers Django's SQL
+        # functions and re-reads the schema with a cold page cache.
+        "CONN_MAX_AGE": 600,
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             # WAL lets pages read while the worker writes; IMMEDIATE takes the
             # write lock at BEGIN so two writers queue instead of failing with

@@ -196,3 +196,50 @@ def test_several_photos_in_one_log_entry(demo):
     )
     entry = incident.log.get(text="现场照片")
     assert sorted(a.name for a in entry.attachments.all()) == ["a.jpg", "b.jpg"]
+
+
+#: The on-scene log as incidents/detail.html wrote it through the template language,
+#: before queries.log_html took over: the two must print the same markup.
+TEMPLATE_LOG = (
+    '{% for e in log %}<li class="log-{{ e.kind }}"><time>{{ e.at|date:"n月j日 H:i:s" }}</time> '
+    '<span class="muted">{{ e.author_label }} · {{ e.get_kind_display }}</span><div>{{ e.text|linebreaksbr }}</div>\n'
+    "    {% for f in e.attachments.all %}<div><a href=\"{% url 'incidents:file' 'attachment' f.pk %}\">{{ f.name }}</a> "
+    '<small class="muted">{{ f.size|filesizeformat }} · SHA-256 {{ f.sha256|truncatechars:17 }}</small></div>{% endfor %}</li>'
+    "{% if not forloop.last %}\n  {% endif %}{% endfor %}"
+)
+
+
+def test_the_log_is_written_as_the_template_wrote_it_with_two_queries(
+    demo, django_assert_num_queries
+):
+    from django.template import Context, Template
+
+    from yingji.incidents import queries
+
+    with time_machine.travel(T0 + timedelta(minutes=30), tick=False) as clock:
+        incident = activated(demo)
+        tf = client_for(member_of(demo, Role.TASK_FORCE_MEMBER))
+        tf.post(
+            f"/incidents/{incident.pk}/log/",
+            {
+                "text": "第一行 <b>加粗</b> & “引号”\r\n第二行",
+                "files": [
+                    SimpleUploadedFile("现场<1>.jpg", b"a" * 2048),
+                    SimpleUploadedFile("b.jpg", b"bb"),
+                ],
+            },
+        )
+        clock.shift(timedelta(seconds=61))
+        tf.post(f"/incidents/{incident.pk}/situation/", {"text": "人员情绪平稳"})
+        clock.shift(timedelta(hours=16))  # past midnight in Shanghai: the date changes
+        tf.post(f"/incidents/{incident.pk}/log/", {"text": "次日记录"})
+        entries = list(incident.log.prefetch_related("attachments"))
+        expected = Template(TEMPLATE_LOG).render(Context({"log": entries}))
+        with django_assert_num_queries(2):
+            html = queries.log_html(incident)
+        page = tf.get(f"/incidents/{incident.pk}/").content.decode()
+    assert len(entries) >= 3 and Attachment.objects.filter(log_entry__isnull=False).count() == 2
+    assert html == expected
+    assert "第一行 &lt;b&gt;加粗&lt;/b&gt; &amp; “引号”<br>第二行" in html
+    assert "12月1日 01:31:01" in html and "2.0\xa0KB · SHA-256 " in html, html
+    assert f'<ol class="log">{html}</ol>' in page

@@ -237,3 +237,39 @@ def test_the_openapi_schema_lists_the_petition_endpoints(demo, staff):
         "/api/petitions/cases/{pk}/parties",
         "/api/petitions/cases/{pk}/steps/{name}",
     } <= paths
+
+
+#: The case rows as petitions/list.html wrote them through the template language,
+#: before petitions/table.py took over: the two must print the same markup.
+TEMPLATE_ROWS = """{% load i18n %}{% for c in cases %}<tr>
+<td><a href="{% url 'petitions:detail' c.pk %}">{{ c.number }}</a>{% if c.same_matter_flag %} <span class="tag">{% translate "same matter" %}</span>{% endif %}</td>
+<td>{{ c.received_at|date:"Y年n月j日 H:i" }}</td><td>{{ c.summary }}</td><td>{{ c.get_category_display }}</td><td>{{ c.get_status_display }}</td>
+<td>{{ c.handling_unit.name|default:"—" }}</td><td>{{ c.lead_official.name|default:"—" }}</td>
+</tr>{% endfor %}"""
+
+
+def test_the_case_rows_are_written_as_the_template_wrote_them(demo, staff, peace_head):
+    from django.template import Context, Template
+
+    from yingji.petitions.table import case_rows_html
+
+    from .conftest import in_resolution
+
+    first = receive(
+        demo, staff, datetime(2026, 3, 1, 9, 5, tzinfo=SH), summary="<b>征地</b> & 补偿"
+    )
+    receive(demo, staff, datetime(2026, 3, 5, 23, 30, tzinfo=SH), same_matter_as=first)
+    in_resolution(demo, staff, peace_head, datetime(2026, 3, 2, 10, 0, tzinfo=SH))
+    cases = list(
+        PetitionCase.objects.filter(township=demo)
+        .select_related("handling_unit", "lead_official")
+        .order_by("pk")
+    )
+    expected = Template(TEMPLATE_ROWS).render(Context({"cases": cases}))
+    html = case_rows_html(cases)
+    assert html == expected
+    assert "&lt;b&gt;征地&lt;/b&gt; &amp; 补偿" in html and "2026年3月5日 23:30" in html
+    assert html.count('<span class="tag">') == 1 and "<td>东岭村</td><td>李卫东</td>" in html
+    page = client_for(member_of(demo, Role.PEACE_OFFICE_STAFF)).get("/petitions/?view=all")
+    body = page.content.decode()
+    assert all(f'<a href="/petitions/{c.pk}/">{c.number}</a>' in body for c in cases)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from yingji.orgs.models import Member
 from . import actions, queries
 from .escalation import read_ack_token
 from .models import Deadline
+from .table import due_rows_html
 
 
 @login_required
@@ -25,12 +27,18 @@ def due(request: HttpRequest) -> HttpResponse:
     actor = Actor.from_request(request)
     require(actor, "deadlines.view")
     assert actor.township is not None
+    # Each row names its matter: the subjects are read per content type, not per row.
+    deadlines = list(queries.due_in_township(actor.township).prefetch_related("subject"))
     return render(
         request,
         "deadlines/due.html",
         {
-            "deadlines": list(queries.due_in_township(actor.township)),
-            "can_ack": can(actor, "deadlines.acknowledge"),
+            "deadlines": deadlines,
+            "rows": due_rows_html(
+                deadlines,
+                can_ack=can(actor, "deadlines.acknowledge"),
+                csrf_token=get_token(request),
+            ),
         },
     )
 

@@ -10,6 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from yingji.deadlines.choices import DeadlineState
@@ -122,11 +124,13 @@ def open_count(township: Township) -> int:
     return open_incidents(township).count()
 
 
-def incident_detail(incident: Incident) -> dict[str, Any]:
+def incident_detail(incident: Incident, *, with_log: bool = True) -> dict[str, Any]:
     """Return what the incident page shows: deadlines, report, task force, ticks, log, evidence, demands.
 
-    Not the parties' names or contacts: those are read, and the read logged,
-    through ``incidents.access.party_views`` / ``party_details`` only.
+    ``with_log=False`` leaves ``log`` empty: the page writes the log with
+    :func:`log_html` instead. Not the parties' names or contacts: those are
+    read, and the read logged, through ``incidents.access.party_views`` /
+    ``party_details`` only.
     """
     from yingji.deadlines.queries import deadlines_of
 
@@ -144,7 +148,7 @@ def incident_detail(incident: Incident) -> dict[str, Any]:
         if task_force
         else [],
         "steps": [{"step": s, "tick": ticks.get(s.key)} for s in category.checklist],
-        "log": list(incident.log.prefetch_related("attachments")),
+        "log": list(incident.log.prefetch_related("attachments")) if with_log else [],
         "evidence": list(incident.evidence.select_related("wearer")),
         "demands": list(incident.demands.prefetch_related("parties").select_related("case")),
         "summary": getattr(incident, "summary_report", None),
@@ -210,3 +214,45 @@ def board_display(rows: list[BoardRow], now: datetime | None = None) -> list[dic
             }
         )
     return out
+
+
+def log_html(incident: Incident) -> SafeString:
+    """Return the incident's on-scene log as ``<li>`` elements, oldest first, with their attachments.
+
+    The log is the longest list of the incident page and grows all through
+    the response (everyone on scene writes to it, and everyone reloads the
+    page), so it is read as plain columns and written here in Python, once,
+    instead of through the template language per entry; the markup is what
+    ``incidents/detail.html`` wrote: time as ``n月j日 H:i:s`` in the current
+    time zone, author · kind, the text HTML-escaped with line breaks as
+    ``<br>``, each attachment as a link with its size and the start of its
+    SHA-256.
+    """
+    from django.template.defaultfilters import filesizeformat, linebreaksbr, truncatechars
+    from django.urls import reverse
+
+    from .choices import LogKind
+    from .models import Attachment
+
+    kinds = {value: str(label) for value, label in LogKind.choices}
+    files: dict[int, list[str]] = {}
+    for entry_id, pk, name, size, sha256 in Attachment.objects.filter(
+        incident=incident, log_entry__isnull=False
+    ).values_list("log_entry_id", "pk", "name", "size", "sha256"):
+        url = reverse("incidents:file", args=["attachment", pk])
+        files.setdefault(entry_id, []).append(
+            f'<div><a href="{escape(url)}">{escape(name)}</a> <small class="muted">'
+            f"{escape(filesizeformat(size))} · SHA-256 {escape(truncatechars(sha256, 17))}</small></div>"
+        )
+    out = []
+    for pk, at, author, kind, text in incident.log.order_by("at", "id").values_list(
+        "pk", "at", "author_label", "kind", "text"
+    ):
+        local = timezone.localtime(at)
+        when = f"{local.month}月{local.day}日 {local:%H:%M:%S}"
+        out.append(
+            f'<li class="log-{escape(kind)}"><time>{when}</time> <span class="muted">'
+            f"{escape(author)} · {escape(kinds.get(kind, kind))}</span>"
+            f"<div>{linebreaksbr(text, autoescape=True)}</div>\n    {''.join(files.get(pk, []))}</li>"
+        )
+    return mark_safe("\n  ".join(out))  # noqa: S308 — every value above is escaped

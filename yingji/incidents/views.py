@@ -125,7 +125,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, actor: Actor, incident: Incident, **bound: Any) -> HttpResponse:
     township = incident.township
-    detail = queries.incident_detail(incident)
+    detail = queries.incident_detail(incident, with_log=False)
     # Names and contacts only for those handling the incident, and the read is logged (DESIGN.md §6).
     parties = party_views(actor, incident, purpose="incident_page")
     by_pk = {p.pk: p for p in parties}
@@ -158,6 +158,7 @@ def _detail(request: HttpRequest, actor: Actor, incident: Incident, **bound: Any
         **detail,
         "parties": parties,
         "parties_shown": bool(parties) and parties[0].name is not None,
+        "log_html": queries.log_html(incident),
     }
     status = 400 if bound else 200
     return render(request, "incidents/detail.html", context, status=status)

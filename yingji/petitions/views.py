@@ -23,6 +23,7 @@ from . import forms as f
 from .access import get_case, is_handler, party_details
 from .models import Document, PetitionCase
 from .steps import STEPS
+from .table import case_rows_html
 
 
 @login_required
@@ -38,12 +39,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
         value = request.GET.get(name, "")
         return int(value) if value.isdigit() else None
 
-    rows = queries.cases(actor, view, unit_id=_int("unit"), lead_id=_int("lead"))
+    cases = list(queries.cases(actor, view, unit_id=_int("unit"), lead_id=_int("lead"))[:500])
     return render(
         request,
         "petitions/list.html",
         {
-            "cases": rows[:500],
+            "cases": cases,
+            "rows": case_rows_html(cases),
             "view": view,
             "views": [
                 ("mine", _("My cases")),
