@@ -224,8 +224,8 @@ def test_the_log_is_written_as_the_template_wrote_it_with_two_queries(
             {
                 "text": "第一行 <b>加粗</b> & “引号”\r\n第二行",
                 "files": [
-                    SimpleUploadedFile("现场<1>.jpg", b"a" * 2048),
-                    SimpleUploadedFile("b.jpg", b"bb"),
+                    SimpleUploadedFile("现场<1>.jpg", samples.jpeg(b"a" * 2026)),  # 2048 bytes
+                    SimpleUploadedFile("b.jpg", samples.jpeg()),
                 ],
             },
         )
