@@ -38,6 +38,7 @@ pytestmark = pytest.mark.django_db
 
 R = Role
 SYSTEM = None  # the system actor's column
+PUBLIC = "public"  # the petitioner's page: no login, no permission
 
 
 def _acting_deputy(w: World) -> None:
@@ -66,7 +67,7 @@ def _other_place(w: World) -> TaskForceMember:
 # (name, role, setup, call(actor, world), targets(world), expected)
 Row = tuple[
     str,
-    Role | None,
+    Role | str | None,
     Callable[[World], None] | None,
     Callable[[Actor, World], Any],
     Callable[[World], list[Any]],
@@ -242,7 +243,7 @@ ROWS: list[Row] = [
     # the petitioner's rating: the query code, once, after the reply
     (
         "a rating with a wrong query code",
-        SYSTEM,
+        PUBLIC,
         None,
         lambda a, w: replies.rate_case(
             a, w.obj("case_replied"), query_code="WRONGCODE2", rating="satisfied"
@@ -252,7 +253,7 @@ ROWS: list[Row] = [
     ),
     (
         "a rating before the written reply",
-        SYSTEM,
+        PUBLIC,
         None,
         lambda a, w: replies.rate_case(
             a,
@@ -264,6 +265,14 @@ ROWS: list[Row] = [
         "invalid",
     ),
     # deadlines: the worker's steps are the system's; acknowledging, a breached one
+    (
+        "the petitioner (the public page) reads the petitioners of their case",
+        PUBLIC,
+        None,
+        lambda a, w: party_details(a, w.obj("case_replied"), purpose="matrix"),
+        lambda w: [w.obj("case_replied")],
+        "denied",
+    ),
     (
         "the system records a breach",
         SYSTEM,
@@ -370,7 +379,12 @@ def test_state_cell(world, row):
     with cell():
         if setup is not None:
             setup(world)
-        actor = Actor.system("matrix") if role is None else _fresh(world.actors[role])
+        if role is None:
+            actor = Actor.system("matrix")
+        elif role == PUBLIC:
+            actor = Actor.public_visitor("信访人（查询页）")
+        else:
+            actor = _fresh(world.actors[Role(role)])
         before = Unchanged(targets(world), allow=AUDIT_TABLES if expected == "ok" else ())
         if expected == "ok":
             call(actor, world)
