@@ -124,3 +124,20 @@ def test_operation(world, key):
             if problem:
                 failures.append(f"{role} of another township: {problem}")
     assert not failures, "\n".join(failures)
+
+
+def test_an_empty_body_to_any_write_is_a_readable_4xx_never_500(world):
+    """Every write with an empty JSON object as a role it lets in: 4xx with a body, or 200, never 500."""
+    failures = []
+    for key, entry in sorted(API.items()):
+        if key.startswith("GET "):
+            continue
+        for req in API_CALLS[key](world).values():
+            guard = matrix.guards(entry)[0]
+            role = next((r for r in ROLES if r in guard.roles()), Role.PEACE_OFFICE_HEAD)
+            empty = ApiReq(params=req.params, body={}, obj=req.obj)
+            with cell():
+                status, text = send(world.clients[role], key, empty)
+            if status is None or status >= 500 or (status >= 400 and not text):
+                failures.append(f"{key} {req.params} as {role}: {status} {text}")
+    assert not failures, "\n".join(failures)

@@ -177,3 +177,18 @@ def test_page(world, name):
         if status != 405:
             failures.append(f"GET {req.url(name)}: expected 405 (POST only), got {status} {error}")
     assert not failures, "\n".join(failures)
+
+
+def test_an_empty_post_to_any_page_is_refused_or_shown_again_never_500(world):
+    """POST with no data as a role the page lets in: a form with its errors, a redirect, never 500."""
+    failures = []
+    for name, page in sorted(PAGES.items()):
+        reqs = PAGE_CALLS[name](world)
+        for variant, guard, req in variants(page.post, reqs):
+            role = next((r for r in ROLES if r in guard.roles()), Role.PEACE_OFFICE_HEAD)
+            empty = Req(kwargs=req.kwargs, query=req.query)
+            with cell():
+                status, error = _send(world.clients[role], "POST", empty.url(name), empty)
+            if status not in (200, 302, 400, 403, 404):
+                failures.append(f"{name} {variant} as {role}: {status} {error}")
+    assert not failures, "\n".join(failures)

@@ -128,9 +128,9 @@ def message_rows(start: str) -> list[list[Any]]:
     rows: list[list[Any]] = [
         [
             f"H{i}",
-            f"南山路桥面破损坑洼严重{i}",
+            f"南山路桥面破损坑洼严重{i} {MARK['complaint']}",
             f"{start}{i + 1} 9:00:00",
-            f"桥面破损坑洼 {MARK['complaint']}",
+            "桥面破损坑洼",
             f"{start}{i + 11} 9:00:00",
             "已修复",
             "城乡建设",
