@@ -98,9 +98,7 @@ def _request(client: Any, method: str, url: str, req: Req) -> tuple[int | None, 
     return response.status_code, ""
 
 
-def check(
-    world: World, name: str, method: str, variant: str, guard: Guard, req: Req, role: Role
-) -> str | None:
+def check(world: World, name: str, method: str, guard: Guard, req: Req, role: Role) -> str | None:
     """Request the page as ``role`` of the demo township; return what is wrong, or None."""
     client = world.clients[role]
     url = req.url(name)
@@ -161,9 +159,9 @@ def test_page(world, name):
     reqs = PAGE_CALLS[name](world)
     failures = []
     for method, entry in (("GET", page.get), ("POST", page.post)):
-        for variant, guard, req in variants(entry, reqs):
+        for _variant, guard, req in variants(entry, reqs):
             for role in ROLES:
-                problem = check(world, name, method, variant, guard, req, role)
+                problem = check(world, name, method, guard, req, role)
                 if problem:
                     failures.append(f"{role}: {problem}")
             for role in outsider_roles(guard) if req.obj else []:
