@@ -123,6 +123,19 @@ def test_admin_site_is_for_superusers_only(demo):
     assert admin.get("/admin/").status_code == 200
 
 
+def test_the_admin_site_shows_the_organisation_but_changes_nothing(demo, other):
+    # Changes go through the actions (permission, township, audit), never through the admin.
+    admin = client_for(member_of(demo, Role.ADMIN))
+    foreign = Member.objects.filter(township=other).first()
+    url = f"/admin/orgs/member/{foreign.pk}/change/"
+    assert admin.get(url).status_code == 200  # shown read-only
+    response = admin.post(url, {"name": "改名", "role": "head", "township": other.pk})
+    assert response.status_code == 403
+    assert Member.objects.get(pk=foreign.pk).name == foreign.name
+    for path in ("orgs/member/add/", "orgs/unit/add/", f"orgs/member/{foreign.pk}/delete/"):
+        assert admin.get(f"/admin/{path}").status_code == 403, path
+
+
 def test_argon2_is_the_password_hasher():
     import yingji.settings as product
 

@@ -159,7 +159,25 @@ def test_other_township_gets_404_and_auditor_cannot_act(demo, other):
     auditor = client_for(member_of(demo, Role.AUDITOR))
     response = auditor.get(reverse("earlywarning:detail", args=[w.pk]))
     assert response.status_code == 200 and response.context["forms"] == {}
-    auditor.post(reverse("earlywarning:act", args=[w.pk, "verify"]), {"note": "x"})
+    refused = auditor.post(reverse("earlywarning:act", args=[w.pk, "verify"]), {"note": "x"})
+    assert refused.status_code == 403
+    w.refresh_from_db()
+    assert w.status == "registered"
+
+
+def test_a_role_without_the_permission_is_refused_403_and_not_offered_the_form(demo):
+    w = register(demo)
+    head = client_for(member_of(demo, Role.HEAD))
+    # The head may escalate but not receive petition cases, so is not offered "convert" …
+    forms = head.get(reverse("earlywarning:detail", args=[w.pk])).context["forms"]
+    assert sorted(forms) == ["escalate"]
+    # … and a role without the verb's permission is refused, not sent back with a message.
+    assert head.post(reverse("earlywarning:act", args=[w.pk, "convert"]), {}).status_code == 403
+    assert head.post(reverse("earlywarning:act", args=[w.pk, "verify"]), {}).status_code == 403
+    # A role that may, on a warning in the wrong state, is sent back to the page.
+    staff = client_for(member_of(demo, Role.PEACE_OFFICE_STAFF))
+    early = staff.post(reverse("earlywarning:act", args=[w.pk, "resolve"]), {"resolution": "x"})
+    assert early.status_code == 302 and early["Location"] == f"/warnings/{w.pk}/"
     w.refresh_from_db()
     assert w.status == "registered"
 

@@ -25,6 +25,9 @@ def test_a_member_chooses_channels_and_an_unreachable_one_is_refused_with_the_re
     assert not ChannelChoice.objects.filter(member=member).exists()
     assert client.post("/notifications/channels/", {"channels": ["email"]}).status_code == 302
     assert ChannelChoice.objects.get(member=member).channels == ["email"]
+    # Unticking every box posts an empty form: it still saves "no other channel".
+    assert client.post("/notifications/channels/", {}).status_code == 302
+    assert ChannelChoice.objects.get(member=member).channels == []
 
 
 def test_the_peace_office_head_sets_up_a_robot_and_the_secret_stays_out_of_the_audit(demo):

@@ -76,3 +76,24 @@ def test_api_plan_is_own_townships(client_a, demo, other):
 def test_home_shows_own_township(client_a, demo):
     page = client_a.get(reverse("home")).content.decode()
     assert "示例镇" in page and "另一镇" not in page
+
+
+def test_the_public_visitor_holds_no_permission(demo):
+    # The petitioner's status page acts without a member; that must not make it the system.
+    from django.core.exceptions import PermissionDenied
+
+    from yingji.incidents.access import is_handler as handles_incident
+    from yingji.incidents.models import Incident
+    from yingji.orgs.access import Actor, can, require
+    from yingji.orgs.permissions import PERMISSIONS
+    from yingji.petitions.access import is_handler as handles_case
+    from yingji.petitions.models import PetitionCase
+
+    visitor = Actor.public_visitor("信访人（查询页）", "203.0.113.9")
+    assert not visitor.is_system
+    assert [p for p in PERMISSIONS if can(visitor, p)] == []
+    with pytest.raises(PermissionDenied):
+        require(visitor, "petitions.view", demo)
+    assert not handles_case(visitor, PetitionCase(township=demo))
+    assert not handles_incident(visitor, Incident(township=demo))
+    assert Actor.system().is_system and can(Actor.system(), "orgs.manage")

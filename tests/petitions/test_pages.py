@@ -195,6 +195,27 @@ def test_the_auditor_reads_but_does_not_register_nor_see_details(demo, staff):
     assert case.status == "received"
 
 
+def test_a_step_page_is_shown_only_to_those_the_action_accepts(demo, staff, peace_head):
+    at = datetime(2026, 3, 1, 9, 0, tzinfo=SH)
+    case = receive(demo, staff, at)
+    auditor = client_for(member_of(demo, Role.AUDITOR))
+    assert auditor.get(f"/petitions/{case.pk}/accept/").status_code == 403
+    assert (
+        client_for(member_of(demo, Role.HEAD)).get(f"/petitions/{case.pk}/accept/").status_code
+        == 200
+    )
+    with time_machine.travel(at, tick=False):
+        actions.accept_case(staff, case, at=at)
+        actions.set_five_ones(peace_head, case, **five_ones(demo))
+        actions.start_resolution(staff, case, at=at)
+    # A leading-group member holds petitions.handle but does not handle this case …
+    member = client_for(member_of(demo, Role.MEMBER))
+    assert member.get(f"/petitions/{case.pk}/reply/").status_code == 403
+    # … its responsible person (黄磊, of the responsible unit 东岭村) does.
+    handler = client_for(member_of(demo, Role.TASK_FORCE_MEMBER))
+    assert handler.get(f"/petitions/{case.pk}/reply/").status_code == 200
+
+
 def test_the_api_runs_every_step_of_the_page(demo, staff, peace_head, head):
     case = receive(demo, staff, datetime(2026, 3, 1, 9, 0, tzinfo=SH))
     client, boss = client_for(staff.member), client_for(head.member)

@@ -105,3 +105,20 @@ def test_nav_links_to_import_for_those_who_may(demo):
     auditor = client_for(member_of(demo, "auditor")).get("/").content.decode()
     assert "/plans/import/" not in auditor
     assert client_for(member_of(demo, "auditor")).get("/plans/import/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_staff_who_may_not_publish_are_refused_before_anything_is_saved(demo):
+    staff = client_for(member_of(demo, "peace_office_staff"))
+    upload(staff)
+    row = PlanDraft.objects.get(township=demo)
+    title_id = next(i["id"] for i in row.result["items"] if i["slot"] == "title")
+    before = (row.result, AuditEvent.objects.count())
+    response = staff.post(f"/plans/drafts/{row.pk}/", {f"d_{title_id}": "drop", "publish": "1"})
+    assert response.status_code == 403
+    row.refresh_from_db()
+    assert (row.result, AuditEvent.objects.count()) == before
+    # Saving the decisions alone is theirs to do.
+    assert staff.post(f"/plans/drafts/{row.pk}/", {f"d_{title_id}": "drop"}).status_code == 302
+    row.refresh_from_db()
+    assert next(i for i in row.result["items"] if i["id"] == title_id)["decision"] == "drop"

@@ -61,3 +61,13 @@ def test_only_the_peace_office_head_and_admin_publish(demo):
         publish_plan(head, DEFAULT.replace("minutes: 15", "minutes: 12"), township=demo).version
         == 2
     )
+
+
+def test_a_plan_for_every_township_is_published_by_the_system_only(demo):
+    # A township's peace office head publishes for their own township, never for all of them.
+    head = Actor.for_member(member_of(demo, Role.PEACE_OFFICE_HEAD))
+    with pytest.raises(PermissionDenied):
+        publish_plan(head, DEFAULT.replace("minutes: 15", "minutes: 12"))
+    with pytest.raises(PermissionDenied):
+        ensure_default_plan(head)
+    assert list(PlanVersion.objects.values_list("version", "township")) == [(1, None)]

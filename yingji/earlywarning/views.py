@@ -132,6 +132,23 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "earlywarning/register.html", {"form": form})
 
 
+#: The permissions each action of the detail page needs (all of them). Converting receives a
+#: petition case, which the peace office does (``petitions.receive``); escalating receives an
+#: incident (``incidents.receive``).
+VERB_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "verify": ("earlywarning.verify",),
+    "dismiss": ("earlywarning.verify",),
+    "report": ("earlywarning.report",),
+    "assess": ("earlywarning.assess",),
+    "start_handling": ("earlywarning.handle",),
+    "add_progress": ("earlywarning.progress",),
+    "mark_controlled": ("earlywarning.handle",),
+    "resolve": ("earlywarning.handle",),
+    "escalate": ("earlywarning.escalate", "incidents.receive"),
+    "convert": ("earlywarning.escalate", "petitions.receive"),
+}
+
+
 def _forms(
     actor: Actor, warning: Warning, data: Any = None, verb: str = ""
 ) -> dict[str, forms.Form]:
@@ -143,34 +160,29 @@ def _forms(
         for f in ("summary", "cause", "expected_at", "village", "address", "headcount", "parties")
         + ("potential_harm", "urgency", "development", "measures")
     }
-    builders: dict[str, tuple[str, Callable[..., forms.Form]]] = {
-        "verify": ("earlywarning.verify", lambda d: NoteForm(d)),
-        "dismiss": ("earlywarning.verify", lambda d: DismissForm(d)),
-        "report": (
-            "earlywarning.report",
-            lambda d: ReportForm(d, township=township, plan=plan, initial=initial_contents),
+    builders: dict[str, Callable[..., forms.Form]] = {
+        "verify": lambda d: NoteForm(d),
+        "dismiss": lambda d: DismissForm(d),
+        "report": lambda d: ReportForm(d, township=township, plan=plan, initial=initial_contents),
+        "assess": lambda d: AssessForm(
+            d,
+            plan=plan,
+            initial={"urgency": warning.urgency, "potential_harm": warning.potential_harm},
         ),
-        "assess": (
-            "earlywarning.assess",
-            lambda d: AssessForm(
-                d,
-                plan=plan,
-                initial={"urgency": warning.urgency, "potential_harm": warning.potential_harm},
-            ),
+        "start_handling": lambda d: HandlingForm(
+            d, township=township, initial={"measures": warning.measures}
         ),
-        "start_handling": (
-            "earlywarning.handle",
-            lambda d: HandlingForm(d, township=township, initial={"measures": warning.measures}),
-        ),
-        "add_progress": ("earlywarning.progress", lambda d: ProgressForm(d)),
-        "mark_controlled": ("earlywarning.handle", lambda d: NoteForm(d)),
-        "resolve": ("earlywarning.handle", lambda d: ResolveForm(d)),
-        "escalate": ("earlywarning.escalate", lambda d: EscalateForm(d, plan=plan)),
-        "convert": ("earlywarning.escalate", lambda d: ConvertForm(d)),
+        "add_progress": lambda d: ProgressForm(d),
+        "mark_controlled": lambda d: NoteForm(d),
+        "resolve": lambda d: ResolveForm(d),
+        "escalate": lambda d: EscalateForm(d, plan=plan),
+        "convert": lambda d: ConvertForm(d),
     }
     out = {}
-    for name, (permission, build) in builders.items():
-        if warning.status in TRANSITIONS[name] and can(actor, permission):
+    for name, build in builders.items():
+        if warning.status in TRANSITIONS[name] and all(
+            can(actor, p) for p in VERB_PERMISSIONS[name]
+        ):
             out[name] = build(data if name == verb else None)
     return out
 
@@ -236,11 +248,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
-    """Run the action ``verb`` on the warning from its form; on refusal show the page with the errors."""
+    """Run the action ``verb`` on the warning from its form; on refusal show the page with the errors.
+
+    403 for a role that may not do ``verb`` (``VERB_PERMISSIONS``); a warning in a state that
+    does not allow it is shown again with the message.
+    """
     actor = Actor.from_request(request)
     warning = get_in_township(actor, Warning, pk)
     if verb not in _DO:
         raise Http404
+    for permission in VERB_PERMISSIONS[verb]:
+        require(actor, permission, warning.township)
     action_forms = _forms(actor, warning, request.POST, verb)
     form = action_forms.get(verb)
     if form is None:

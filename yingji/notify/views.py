@@ -80,8 +80,10 @@ def channels(request: HttpRequest) -> HttpResponse:
     member = actor.member
     assert member is not None
     current = ChannelChoice.objects.filter(member=member).first()
+    # A POST with every box unticked has an empty body: it still chooses "no other channel".
     form = ChannelChoiceForm(
-        request.POST or None, initial={"channels": current.channels if current else []}
+        request.POST if request.method == "POST" else None,
+        initial={"channels": current.channels if current else []},
     )
     if request.method == "POST":
         if _apply(form, lambda d: actions.set_channels(actor, member, d["channels"])):

@@ -27,20 +27,23 @@ M = TypeVar("M", bound=models.Model)
 
 @dataclass(frozen=True)
 class Actor:
-    """Who performs an action: a ``member`` with a login, or the system (``member`` None).
+    """Who performs an action: a ``member`` with a login, the system (``member`` None), or the public.
 
-    ``source_ip`` is the client address for web and API requests.
+    ``source_ip`` is the client address for web and API requests. A ``public``
+    actor (the petitioner on the status page, no login) holds no permission at
+    all: the actions it may call check its own credential (the query code).
     """
 
     user: User | None
     member: Member | None
     label: str
     source_ip: str | None = None
+    public: bool = False
 
     @property
     def is_system(self) -> bool:
         """True for the command line and the worker, which act for the installation."""
-        return self.member is None
+        return self.member is None and not self.public
 
     @property
     def township(self) -> Township | None:
@@ -51,6 +54,11 @@ class Actor:
     def system(cls, label: str = "system") -> Actor:
         """Return the system actor (used by the CLI and the worker only, never by a page)."""
         return cls(user=None, member=None, label=label)
+
+    @classmethod
+    def public_visitor(cls, label: str, source_ip: str | None = None) -> Actor:
+        """Return the actor of a page without login (the petitioner's status page): no permission."""
+        return cls(user=None, member=None, label=label, source_ip=source_ip, public=True)
 
     @classmethod
     def for_member(cls, member: Member, source_ip: str | None = None) -> Actor:
@@ -67,7 +75,9 @@ class Actor:
 
 
 def can(actor: Actor, permission: str) -> bool:
-    """Return True if ``actor`` holds ``permission`` (the system holds every permission)."""
+    """Return True if ``actor`` holds ``permission`` (the system holds every one, the public none)."""
+    if actor.public:
+        return False
     if actor.is_system:
         return True
     assert actor.member is not None

@@ -1,7 +1,8 @@
 """Who may do what: the one table of role × permission (DESIGN.md §1).
 
 Each later capability adds its permissions here, so that the whole matrix can
-be read, reviewed and tested in one place.
+be read, reviewed and tested in one place. Which permission guards each
+action, page and API operation is in ``matrix.py`` beside this table.
 """
 
 from __future__ import annotations

@@ -70,9 +70,7 @@ def find_case(number: str, code: str) -> PetitionCase | None:
 
 
 def _public_actor(request: HttpRequest) -> Actor:
-    return Actor(
-        user=None, member=None, label="信访人（查询页）", source_ip=request.META.get("REMOTE_ADDR")
-    )
+    return Actor.public_visitor("信访人（查询页）", request.META.get("REMOTE_ADDR"))
 
 
 @never_cache

@@ -20,7 +20,7 @@ from yingji.orgs.views import _apply
 
 from . import actions, queries
 from . import forms as f
-from .access import get_case, is_handler, party_details
+from .access import get_case, is_handler, party_details, require_handler
 from .models import Document, PetitionCase
 from .steps import STEPS
 from .table import case_rows_html
@@ -138,13 +138,21 @@ def _offered(name: str, case: PetitionCase) -> bool:
 
 @login_required
 def case_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    """Show (GET) or run (POST) one action on a case; errors stay next to their fields."""
+    """Show (GET) or run (POST) one action on a case; errors stay next to their fields.
+
+    403 for a role the step's action refuses (its permission; for ``petitions.handle``
+    the case's handlers only), on GET as on POST.
+    """
     actor = Actor.from_request(request)
     require(actor, "petitions.view", actor.township)
     case = get_case(actor, pk)
     step = STEPS.get(name)
     if step is None:
         raise Http404
+    # The form is shown only to those whose submission the action would accept.
+    require(actor, step.permission, case.township)
+    if step.permission == "petitions.handle":
+        require_handler(actor, case)
     kwargs: dict[str, Any] = {"township": case.township} if step.township_form else {}
     initial = {"document": request.GET.get("document")} if name == "deliver" else None
     form = step.form(request.POST if request.method == "POST" else None, initial=initial, **kwargs)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -32,9 +32,13 @@ def publish_plan(actor: Actor, text: str, *, township: Township | None = None) -
     Publishing the same text again returns the existing version. Raises
     :class:`~yingji.plans.check.PlanInvalid` (nothing is written) for an invalid
     plan and ``PermissionDenied`` unless ``actor`` may publish plans. Versions
-    already published are never changed (DESIGN.md §2).
+    already published are never changed (DESIGN.md §2). A plan for every
+    township (``township`` None) is published by the system only (the command
+    line): a township's member publishes for their own township.
     """
     require(actor, "plans.publish", township)
+    if township is None and not actor.is_system:
+        raise PermissionDenied("plans for every township are published from the command line")
     plan = load_plan_text(text)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     with transaction.atomic():

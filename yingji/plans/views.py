@@ -65,6 +65,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_in_township(actor, PlanDraft, pk)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
+        if "publish" in request.POST:
+            # Refuse before saving anything: the decisions and the publication go together.
+            require(actor, "plans.publish", row.township)
         try:
             actions.review_items(actor, row, actions.decisions_from_post(request.POST, row))
             if "publish" in request.POST:
