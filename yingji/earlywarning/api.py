@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
@@ -101,7 +102,7 @@ def _unit(actor: Actor, pk: int | None) -> Unit | None:
         return None
     unit = Unit.objects.filter(pk=pk, township=actor.township).first()
     if unit is None:
-        raise ValidationError({"village": "unknown unit"})
+        raise ValidationError({"village": _("No such village (community) in your township.")})
     return unit
 
 
@@ -243,7 +244,9 @@ def import_ledger(
     try:
         parsed = {k: int(v) for k, v in json.loads(mapping).items()} if mapping else None
     except (ValueError, AttributeError) as exc:
-        raise ValidationError({"mapping": "must be a JSON object of field → column index"}) from exc
+        raise ValidationError(
+            {"mapping": _("Give a JSON object of field → column number.")}
+        ) from exc
     job = import_actions.import_file(
         actor,
         actor.township,
@@ -320,7 +323,7 @@ def handling(request: HttpRequest, pk: int, body: HandlingIn) -> dict[str, Any]:
         lead = Member.objects.filter(pk=body.lead_official_id, township=a.township).first()
         units = list(Unit.objects.filter(pk__in=body.unit_ids, township=a.township))
         if lead is None or len(units) != len(set(body.unit_ids)):
-            raise ValidationError({"lead_official": "unknown member or unit"})
+            raise ValidationError({"lead_official": _("No such member or unit in your township.")})
         return actions.start_handling(a, w, lead_official=lead, units=units, measures=body.measures)
 
     return _do(request, pk, call)

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, UploadedFile
-from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from yingji.orgs.access import Actor, get_in_township, require
@@ -29,7 +29,7 @@ T = TypeVar("T")
 
 
 def _run(fn: Callable[[], T]) -> T:
-    """Call an action; map ``ValidationError`` to 422 and ``PermissionDenied`` to 403."""
+    """Call an action; map ``ValidationError`` to 422 (``PermissionDenied`` is 403 by ``api.errors``)."""
     try:
         return fn()
     except ValidationError as exc:
@@ -42,8 +42,6 @@ def _run(fn: Callable[[], T]) -> T:
         else:
             errors = [{"loc": ["body"], "msg": m, "type": "value_error"} for m in exc.messages]
         raise NinjaValidationError(errors) from None
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc) or "permission denied") from None
 
 
 def _actor(request: HttpRequest, permission: str = "incidents.view") -> Actor:
@@ -308,7 +306,11 @@ def check_in(request: HttpRequest, pk: int, data: CheckInIn) -> dict[str, Any]:
     actor = _actor(request, "incidents.check_in")
     place = get_in_township(actor, TaskForceMember, pk)
     if data.state not in ("dispatched", "arrived"):
-        _run(lambda: (_ for _ in ()).throw(ValidationError({"state": "dispatched | arrived"})))
+        _run(
+            lambda: (_ for _ in ()).throw(
+                ValidationError({"state": _("Either “dispatched” or “arrived”.")})
+            )
+        )
     _run(lambda: actions.check_in(actor, place, arrived=data.state == "arrived"))
     return incident_out(place.task_force.incident, full=True)
 

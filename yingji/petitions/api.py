@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from yingji.deadlines.queries import deadlines_of
@@ -231,7 +232,7 @@ def step(request: HttpRequest, pk: int, name: str) -> Any:
     except ValueError:
         data = None
     if not isinstance(data, dict):
-        return Status(422, {"errors": {"__all__": ["expected a JSON object"]}})
+        return Status(422, {"errors": {"__all__": [_("Send a JSON object of the form's fields.")]}})
     form = chosen.form({k: "" if v is None else v for k, v in data.items()}, **kwargs)
     if not form.is_valid():
         return Status(422, {"errors": {k: [str(m) for m in v] for k, v in form.errors.items()}})
