@@ -79,6 +79,70 @@ def test_a_body_that_is_not_json_answers_chinese_400(head_client):
     assert (response.status_code, response.json()) == (400, {"detail": "无法读取该请求。"})
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "village=18446744073709551616",  # OverflowError: too large for SQLite INTEGER (500)
+        "date_to=9999-12-31",  # OverflowError: date + 1 day (500)
+        "page=4611686018427387904",  # OverflowError: OFFSET too large for SQLite (500)
+    ],
+)
+def test_out_of_range_numbers_and_dates_are_refused_not_a_server_error(head_client, query):
+    for path in ("/api/warnings", "/api/warnings/export.xlsx"):
+        if path.endswith("xlsx") and query.startswith("page"):
+            continue
+        response = head_client.get(f"{path}?{query}")
+        assert response.status_code == 422, (path, query, response.content[:200])
+        [error] = response.json()["detail"]
+        assert error["loc"] == ["query", query.split("=")[0]]
+
+
+@pytest.mark.parametrize("path", ["warnings", "incidents", "petitions/cases"])
+def test_an_out_of_range_id_is_refused(head_client, path):
+    # 500 on PostgreSQL (psycopg: int too large for bigint).
+    response = head_client.get(f"/api/{path}/18446744073709551616")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["msg"] == "不得大于 9223372036854775807。"
+
+
+def test_a_search_window_of_a_billion_days_is_refused(head_client):
+    # now - timedelta(days=…) overflowed (500 on PostgreSQL).
+    response = head_client.post("/api/complaints/hot-issues/propose?window_days=99999999999")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "window_days"]
+
+
+@pytest.mark.parametrize("at", ["0001-01-01T00:00:00+08:00", "9999-12-31T23:59:00+08:00"])
+def test_a_time_out_of_range_is_refused_with_the_range(head_client, at):
+    # Year 1 at +08:00 is before datetime.min in UTC: OverflowError when stored (500 on
+    # both databases); 9999-12-31 plus the plan's deadline minutes overflows (500 on PostgreSQL).
+    response = post_json(
+        head_client,
+        "/api/warnings",
+        {"category": "brewing_unrest", "source": "hotline", "summary": "反映", "discovered_at": at},
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {
+            "loc": ["body", "body", "discovered_at"],
+            "msg": "该值无效：年份须在 1900 至 2199 之间。",
+            "type": "value_error",
+        }
+    ]
+
+
+@pytest.mark.parametrize("headcount", [2**31, 2**63])
+def test_a_huge_headcount_is_refused(head_client, headcount):
+    # Past the PositiveIntegerField: 500 on PostgreSQL (DataError, integer out of range).
+    response = post_json(
+        head_client,
+        "/api/incidents/",
+        {"category": "district", "source": "caller", "summary": "集访", "headcount": headcount},
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "data", "headcount"]
+
+
 @pytest.mark.parametrize("text", ["补偿\x00款", "\ud800"])
 def test_text_no_database_can_store_is_refused_in_a_json_body(head_client, text):
     # NUL: PostgreSQL refuses it in text (ValueError, 500); a lone surrogate cannot be

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from yingji.api.types import Days, Id
 from yingji.orgs.access import Actor, get_in_township, require
 from yingji.orgs.models import Unit
 from yingji.petitions.access import get_case
@@ -63,7 +64,7 @@ def import_export(
 
 
 @router.get("/imports/{pk}", response=dict, summary="An import's progress and unreadable rows")
-def import_status(request: HttpRequest, pk: int) -> Any:
+def import_status(request: HttpRequest, pk: Id) -> Any:
     """The job's state, ``done``/``total`` rows, counts and problems."""
     actor = Actor.from_request(request)
     require(actor, "petitions.import")
@@ -103,7 +104,7 @@ def _suggestion(s: RoutingSuggestion) -> dict[str, Any]:
 
 
 @router.post("/cases/{pk}/suggestion", response=dict, summary="Suggest category and unit")
-def routing_suggest(request: HttpRequest, pk: int) -> Any:
+def routing_suggest(request: HttpRequest, pk: Id) -> Any:
     """A new suggestion for case ``pk`` with confidences in [0, 1]."""
     actor = Actor.from_request(request)
     return _suggestion(actions.suggest(actor, get_case(actor, pk)))
@@ -113,11 +114,11 @@ class DecisionIn(Schema):
     """Accept (both empty) or correct a suggestion."""
 
     category: str = ""
-    unit_id: int | None = None
+    unit_id: Id | None = None
 
 
 @router.post("/suggestions/{pk}/decide", response=dict, summary="Accept or correct a suggestion")
-def routing_decide(request: HttpRequest, pk: int, data: DecisionIn) -> Any:
+def routing_decide(request: HttpRequest, pk: Id, data: DecisionIn) -> Any:
     """Record staff's decision; corrections feed the next training."""
     actor = Actor.from_request(request)
     suggestion = RoutingSuggestion.objects.filter(pk=pk, case__township=actor.township).first()
@@ -157,7 +158,7 @@ def _issue(i: HotIssue, with_cases: bool = False) -> dict[str, Any]:
 
 
 @router.post("/hot-issues/propose", response=dict, summary="Find hot issues and propose them")
-def hot_propose(request: HttpRequest, window_days: int = 90) -> Any:
+def hot_propose(request: HttpRequest, window_days: Days = 90) -> Any:
     """Run the pass; groups at or above the plan's threshold are proposed (no warning is created)."""
     actor = Actor.from_request(request)
     assert actor.township is not None
@@ -175,7 +176,7 @@ def hot_list(request: HttpRequest, state: str = "") -> Any:
 
 
 @router.get("/hot-issues/{pk}", response=dict, summary="A hot issue with its messages")
-def hot_detail(request: HttpRequest, pk: int) -> Any:
+def hot_detail(request: HttpRequest, pk: Id) -> Any:
     """The group with its cases, place and time span."""
     actor = Actor.from_request(request)
     require(actor, "complaints.hot_issues")
@@ -190,7 +191,7 @@ class AcceptIn(Schema):
 
 
 @router.post("/hot-issues/{pk}/accept", response=dict, summary="Accept as an early-warning sign")
-def hot_accept(request: HttpRequest, pk: int, data: AcceptIn) -> Any:
+def hot_accept(request: HttpRequest, pk: Id, data: AcceptIn) -> Any:
     """Register the warning in the ledger (by the calling person)."""
     actor = Actor.from_request(request)
     issue = get_in_township(actor, HotIssue, pk)
@@ -206,7 +207,7 @@ class DismissIn(Schema):
 
 
 @router.post("/hot-issues/{pk}/dismiss", response=dict, summary="Dismiss a proposed hot issue")
-def hot_dismiss(request: HttpRequest, pk: int, data: DismissIn) -> Any:
+def hot_dismiss(request: HttpRequest, pk: Id, data: DismissIn) -> Any:
     """Dismiss with a reason; nothing enters the ledger."""
     actor = Actor.from_request(request)
     issue = get_in_township(actor, HotIssue, pk)
