@@ -19,7 +19,7 @@ from datetime import date, datetime
 import pytest
 import time_machine
 from django.db import transaction
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -95,7 +95,7 @@ PLAUSIBLE = {
 #: Values at the edges of what a column can hold, tried more often than chance would.
 EDGE_TIMES = (
     st.sampled_from(
-        ["0001-01-01 00:00", "1899-12-31 23:59", "2200-01-01 00:00", "9999-12-31 23:59", 10**400]
+        ["0001-01-01 00:00", "1899-12-31 23:59", "2200-01-01 00:00", "9999-12-31 23:59"]
     )
     | numbers
 )
@@ -174,7 +174,8 @@ def test_random_cells_never_crash_and_every_row_is_accounted_for(demo, staff, ro
 
 
 @FUZZ
-@given(any_cell)
+@given(any_cell | EDGE_TIMES | EDGE_COUNTS)
+@example(10**400)  # a hand-made file can hold it; openpyxl cannot write it
 def test_the_cell_parsers_raise_only_value_errors(value):
     for parse in (parse_time, parse_count):
         try:
