@@ -6,9 +6,11 @@ kept as a fixed regression test.
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.conftest import client_for, member_of
@@ -180,3 +182,37 @@ def test_a_multipart_request_without_boundary_answers_chinese_400(head_client):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert "请求" in response.json()["detail"]
+
+
+def _upload(name: str = "x.xlsx") -> SimpleUploadedFile:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["登记时间", "类别", "事由"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return SimpleUploadedFile(name, buf.getvalue())
+
+
+@pytest.mark.parametrize("mapping", ['{"summary": [1]}', '{"summary": null}', '{"summary": 1e400}'])
+def test_a_ledger_mapping_that_is_not_numbers_is_refused(demo, mapping):
+    # int([1]) raised TypeError and int(inf) OverflowError: 500 (schemathesis).
+    client = client_for(member_of(demo, Role.PEACE_OFFICE_STAFF))
+    response = client.post("/api/warnings/import", {"file": _upload(), "mapping": mapping})
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": {"mapping": ["请以 JSON 对象给出“字段 → 列号”的对应关系。"]}
+    }
+
+
+@pytest.mark.parametrize("mapping", ["[1]", "3", '{"subject": ["留言主题"]}'])
+def test_a_message_import_mapping_that_is_not_headers_is_refused(demo, mapping):
+    # A list or a number reached the import's mapping check (AttributeError: 500).
+    client = client_for(member_of(demo, Role.PEACE_OFFICE_STAFF))
+    response = client.post(
+        "/api/complaints/imports", {"source": "问政", "file": _upload(), "mapping": mapping}
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": {"mapping": ["请以 JSON 对象给出“字段 → 列标题”的对应关系。"]}
+    }

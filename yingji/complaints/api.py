@@ -52,6 +52,11 @@ def import_export(
         chosen = json.loads(mapping) if mapping else None
     except json.JSONDecodeError as exc:
         raise ValidationError({"mapping": _("Unknown field.")}) from exc
+    # {field: header} of texts only: a list or a number here was a 500 in the import.
+    if chosen is not None and not (
+        isinstance(chosen, dict) and all(isinstance(v, str) for v in chosen.values())
+    ):
+        raise ValidationError({"mapping": _("Give a JSON object of field → column header.")})
     job = actions.import_file(
         actor,
         actor.township,

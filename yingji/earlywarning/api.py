@@ -243,7 +243,8 @@ def import_ledger(
     actor = _actor(request)
     try:
         parsed = {k: int(v) for k, v in json.loads(mapping).items()} if mapping else None
-    except (ValueError, AttributeError) as exc:
+    # A value that is no number (a list, null: TypeError; 1e400: OverflowError) was a 500.
+    except (ValueError, AttributeError, TypeError, OverflowError) as exc:
         raise ValidationError(
             {"mapping": _("Give a JSON object of field → column number.")}
         ) from exc
