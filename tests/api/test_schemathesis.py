@@ -41,13 +41,16 @@ from yingji.api.urls import api
 from yingji.complaints.models import HotIssue, ImportJob, RoutingSuggestion
 from yingji.deadlines.models import Deadline
 from yingji.earlywarning import actions as warnings
+from yingji.earlywarning.choices import WarningSource
 from yingji.earlywarning.models import Warning
 from yingji.incidents import actions_scene
+from yingji.incidents.choices import IncidentSource, PartyCapacity
 from yingji.incidents.models import Demand, EvidenceItem, Incident, Party, TaskForceMember
 from yingji.orgs.choices import Role
 from yingji.orgs.demo import create_demo_township
 from yingji.orgs.models import Member, Township, Unit
 from yingji.petitions import actions as petitions
+from yingji.petitions.choices import Channel
 from yingji.petitions.models import PetitionCase
 from yingji.petitions.steps import STEPS
 
@@ -71,6 +74,16 @@ PATH_MODELS: list[tuple[str, type]] = [
     ("/api/complaints/suggestions/", RoutingSuggestion),
     ("/api/complaints/hot-issues/", HotIssue),
 ]
+#: Values a body's choice field may take (plan keys and the models' choices), swapped in at times.
+CHOICES: dict[str, list[str]] = {
+    "category": ["brewing_unrest", "other", "township", "district", "complaint"],
+    "source": [*WarningSource.values, *IncidentSource.values],
+    "channel": Channel.values,
+    "capacity": PartyCapacity.values,
+    "state": ["dispatched", "arrived"],
+    "urgency": ["general", "urgent"],
+    "potential_harm": ["minor", "severe"],
+}
 #: Which table a body's id field names.
 MEMBER_FIELDS = {"wearer_id", "member_id", "leader_id", "lead_official_id", "responsible_person_id"}
 UNIT_FIELDS = {"village_id", "unit_id", "handling_unit_id", "accused_unit_id"}
@@ -109,7 +122,7 @@ def flatmap_path_parameters(context, path_parameters: dict[str, Any]):
 
 @schema.hook
 def flatmap_body(context, body: Any):
-    """Swap generated member, unit and party ids of a JSON body for seeded ones, at times."""
+    """Swap generated member, unit and party ids and choice values of a JSON body for real ones, at times."""
     if not isinstance(body, dict):
         return st.just(body)
     township = Township.objects.get(code="demo")
@@ -126,6 +139,8 @@ def flatmap_body(context, body: Any):
             fields[key] = st.one_of(st.just(value), st.lists(st.sampled_from(units), max_size=3))
         elif key == "party_ids" and isinstance(value, list) and parties:
             fields[key] = st.one_of(st.just(value), st.lists(st.sampled_from(parties), max_size=2))
+        elif key in CHOICES and isinstance(value, str):
+            fields[key] = st.sampled_from([value, *CHOICES[key]])
         else:
             fields[key] = st.just(value)
     return st.fixed_dictionaries(fields)
