@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench e2e clean
+.PHONY: run test lint typecheck pytest audit bench e2e clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -c "from yingji.i18n import compile_messages; compile_messages()"
 	$(BIN)/pytest
+
+## make audit: bandit on yingji/ (fails on a high-severity finding; lower ones are listed) and
+## pip-audit on the pinned requirements (fails on any known vulnerability)
+audit: $(STAMP)
+	$(BIN)/bandit -c pyproject.toml -r yingji -q --exit-zero
+	$(BIN)/bandit -c pyproject.toml -r yingji -q --severity-level high
+	$(BIN)/python .ci/audit_requirements.py
 
 ## make bench: every benchmark under bench/, each on its own temporary database
 bench: $(STAMP)

@@ -243,3 +243,14 @@ def test_ledger_rows_are_escaped_and_show_dashes_for_missing_values(demo, staff)
     assert len(cells) == 10
     assert cells[0] == "2026年11月29日 09:00" and cells[7] == "已登记"
     assert [cells[i] for i in (4, 5, 6, 8, 9)] == ["—"] * 5  # headcount, risk, lead, durations
+
+
+@pytest.mark.parametrize("query", ["date_to=9999-12-31", "date_from=0001-01-01"])
+def test_dates_at_the_ends_of_the_calendar_filter_nothing_out(demo, query):
+    # Found with the API's schemathesis run: date.max + 1 day and year 1 in UTC overflowed (500).
+    register(demo)
+    client = client_for(member_of(demo, Role.PEACE_OFFICE_STAFF))
+    page = client.get(f"/warnings/?{query}")
+    assert page.status_code == 200
+    assert "东岭村村民因征地的补偿款分配不满" in page.content.decode()
+    assert client.get(f"/warnings/export.xlsx?{query}").status_code == 200

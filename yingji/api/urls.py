@@ -13,8 +13,15 @@ from yingji.orgs.access import Actor
 from yingji.petitions.api import router as petitions_router
 
 from .errors import install as install_error_handlers
+from .parser import YingjiParser
 
-api = NinjaAPI(title="Yingji API", version="1", urls_namespace="api", auth=django_auth)
+api = NinjaAPI(
+    title="Yingji API",
+    version="1",
+    urls_namespace="api",
+    auth=django_auth,
+    parser=YingjiParser(),
+)
 install_error_handlers(api)
 api.add_router("/petitions", petitions_router)
 api.add_router("/warnings", warnings_router)

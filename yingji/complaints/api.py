@@ -17,6 +17,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from yingji import uploads
+from yingji.api.types import Days, Id
 from yingji.orgs.access import Actor, get_in_township, require
 from yingji.orgs.models import Unit
 from yingji.petitions.access import get_case
@@ -53,6 +54,11 @@ def import_export(
         chosen = json.loads(mapping) if mapping else None
     except json.JSONDecodeError as exc:
         raise ValidationError({"mapping": _("Unknown field.")}) from exc
+    # {field: header} of texts only: a list or a number here was a 500 in the import.
+    if chosen is not None and not (
+        isinstance(chosen, dict) and all(isinstance(v, str) for v in chosen.values())
+    ):
+        raise ValidationError({"mapping": _("Give a JSON object of field → column header.")})
     job = actions.import_file(
         actor,
         actor.township,
@@ -65,7 +71,7 @@ def import_export(
 
 
 @router.get("/imports/{pk}", response=dict, summary="An import's progress and unreadable rows")
-def import_status(request: HttpRequest, pk: int) -> Any:
+def import_status(request: HttpRequest, pk: Id) -> Any:
     """The job's state, ``done``/``total`` rows, counts and problems."""
     actor = Actor.from_request(request)
     require(actor, "petitions.import")
@@ -105,7 +111,7 @@ def _suggestion(s: RoutingSuggestion) -> dict[str, Any]:
 
 
 @router.post("/cases/{pk}/suggestion", response=dict, summary="Suggest category and unit")
-def routing_suggest(request: HttpRequest, pk: int) -> Any:
+def routing_suggest(request: HttpRequest, pk: Id) -> Any:
     """A new suggestion for case ``pk`` with confidences in [0, 1]."""
     actor = Actor.from_request(request)
     return _suggestion(actions.suggest(actor, get_case(actor, pk)))
@@ -115,11 +121,11 @@ class DecisionIn(Schema):
     """Accept (both empty) or correct a suggestion."""
 
     category: str = ""
-    unit_id: int | None = None
+    unit_id: Id | None = None
 
 
 @router.post("/suggestions/{pk}/decide", response=dict, summary="Accept or correct a suggestion")
-def routing_decide(request: HttpRequest, pk: int, data: DecisionIn) -> Any:
+def routing_decide(request: HttpRequest, pk: Id, data: DecisionIn) -> Any:
     """Record staff's decision; corrections feed the next training."""
     actor = Actor.from_request(request)
     suggestion = RoutingSuggestion.objects.filter(pk=pk, case__township=actor.township).first()
@@ -159,7 +165,7 @@ def _issue(i: HotIssue, with_cases: bool = False) -> dict[str, Any]:
 
 
 @router.post("/hot-issues/propose", response=dict, summary="Find hot issues and propose them")
-def hot_propose(request: HttpRequest, window_days: int = 90) -> Any:
+def hot_propose(request: HttpRequest, window_days: Days = 90) -> Any:
     """Run the pass; groups at or above the plan's threshold are proposed (no warning is created)."""
     actor = Actor.from_request(request)
     assert actor.township is not None
@@ -177,7 +183,7 @@ def hot_list(request: HttpRequest, state: str = "") -> Any:
 
 
 @router.get("/hot-issues/{pk}", response=dict, summary="A hot issue with its messages")
-def hot_detail(request: HttpRequest, pk: int) -> Any:
+def hot_detail(request: HttpRequest, pk: Id) -> Any:
     """The group with its cases, place and time span."""
     actor = Actor.from_request(request)
     require(actor, "complaints.hot_issues")
@@ -192,7 +198,7 @@ class AcceptIn(Schema):
 
 
 @router.post("/hot-issues/{pk}/accept", response=dict, summary="Accept as an early-warning sign")
-def hot_accept(request: HttpRequest, pk: int, data: AcceptIn) -> Any:
+def hot_accept(request: HttpRequest, pk: Id, data: AcceptIn) -> Any:
     """Register the warning in the ledger (by the calling person)."""
     actor = Actor.from_request(request)
     issue = get_in_township(actor, HotIssue, pk)
@@ -208,7 +214,7 @@ class DismissIn(Schema):
 
 
 @router.post("/hot-issues/{pk}/dismiss", response=dict, summary="Dismiss a proposed hot issue")
-def hot_dismiss(request: HttpRequest, pk: int, data: DismissIn) -> Any:
+def hot_dismiss(request: HttpRequest, pk: Id, data: DismissIn) -> Any:
     """Dismiss with a reason; nothing enters the ledger."""
     actor = Actor.from_request(request)
     issue = get_in_township(actor, HotIssue, pk)

@@ -9,10 +9,11 @@ with newlines and tabs. Times in the files are local (Asia/Shanghai).
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -43,6 +44,22 @@ _TEXT_DATE = re.compile(
 )
 #: Excel's day zero for serial dates (the 1900 system, with its 1900-02-29 quirk).
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+#: The years a time in an export may fall in (a typo such as 0201 or 20019 is refused, and no
+#: later sum of days or conversion to UTC can overflow).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+#: Largest count a vote column may hold (the database's positive integer).
+MAX_COUNT = 2**31 - 1
+#: Longest message number (the column's width).
+MAX_NUMBER_LENGTH = 64
+
+
+def _in_range(value: datetime, shown: Any) -> datetime:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(
+            _("“%(value)s” is not between the years %(first)s and %(last)s.")
+            % {"value": shown, "first": FIRST_YEAR, "last": LAST_YEAR}
+        )
+    return value
 
 
 def clean(value: Any) -> str:
@@ -61,18 +78,27 @@ def parse_time(value: Any) -> datetime | None:
     time of day (``/``, ``-``, ``.`` or 年月日 separators; seconds optional).
     A text date without a time of day is refused: a reply time must say
     when, to the minute, or the latency figures would be off by up to a day.
-    Raises ``ValueError`` with the reason.
+    Times outside the years 1900–2199 are refused. Raises ``ValueError`` with
+    the reason (found by tests/complaints/test_import_fuzz.py: a huge, NaN or
+    infinite serial number raised ``OverflowError``; year 1 overflowed when
+    stored in UTC).
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, datetime):
-        return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value
+        return _in_range(value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value, value)
     if isinstance(value, date):
         raise ValueError(_("“%(value)s” has no time of day.") % {"value": value})
-    if isinstance(value, int | float):
-        from datetime import timedelta
-
-        return (_EXCEL_EPOCH + timedelta(days=float(value))).replace(microsecond=0, tzinfo=SHANGHAI)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            days = float(value)
+        except OverflowError:  # an int past a float's range
+            days = math.inf
+        first = (datetime(FIRST_YEAR, 1, 1) - _EXCEL_EPOCH).days
+        last = (datetime(LAST_YEAR + 1, 1, 1) - _EXCEL_EPOCH).days
+        if not (math.isfinite(days) and first <= days < last):
+            raise ValueError(_("“%(value)s” is not a date and time.") % {"value": value})
+        return (_EXCEL_EPOCH + timedelta(days=days)).replace(microsecond=0, tzinfo=SHANGHAI)
     text = clean(value)
     m = _TEXT_DATE.match(text)
     if not m:
@@ -81,20 +107,24 @@ def parse_time(value: Any) -> datetime | None:
     if h is None:
         raise ValueError(_("“%(value)s” has no time of day.") % {"value": text})
     try:
-        return datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0), tzinfo=SHANGHAI)
+        at = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0), tzinfo=SHANGHAI)
     except ValueError as exc:
         raise ValueError(_("“%(value)s” is not a valid date.") % {"value": text}) from exc
+    return _in_range(at, text)
 
 
 def parse_count(value: Any) -> int | None:
-    """Return a vote count (``3``, ``3.0``, ``"3"``); None when empty; ``ValueError`` otherwise."""
+    """Return a vote count (``3``, ``3.0``, ``"3"``) up to ``MAX_COUNT``; None when empty; ``ValueError`` otherwise.
+
+    (An infinite count raised ``OverflowError`` and NaN an English message: found by the fuzz test.)
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
         number = float(str(value).strip())
     except ValueError as exc:
         raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from exc
-    if number < 0 or number != int(number):
+    if not math.isfinite(number) or number < 0 or number > MAX_COUNT or not number.is_integer():
         raise ValueError(_("“%(value)s” is not a count.") % {"value": value})
     return int(number)
 
@@ -193,6 +223,10 @@ def parse_rows(
         parsed: dict[str, Any] = {}
         if not key:
             reasons.append(_("no message number"))
+        elif len(key) > MAX_NUMBER_LENGTH:
+            reasons.append(
+                _("the message number is longer than %(n)s characters") % {"n": MAX_NUMBER_LENGTH}
+            )
         subject = clean(cell(values, "subject"))
         if not subject:
             reasons.append(_("no subject"))

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from yingji.api.types import Id
 from yingji.orgs.access import Actor, get_in_township, require
 
 from . import actions, queries
@@ -67,7 +68,7 @@ def due(request: HttpRequest) -> list[DeadlineOut]:
 
 
 @router.post("/{pk}/acknowledge", response=DeadlineOut, summary="Acknowledge a breach")
-def acknowledge(request: HttpRequest, pk: int) -> DeadlineOut:
+def acknowledge(request: HttpRequest, pk: Id) -> DeadlineOut:
     """Acknowledge the breach of deadline ``pk``: escalation stops. 422 if not breached or already acknowledged."""
     actor = Actor.from_request(request)
     deadline = get_in_township(actor, Deadline, pk)

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from yingji import uploads
+from yingji.api.types import Count, Day, Id, Page, When
 from yingji.deadlines.queries import deadlines_of
 from yingji.orgs.access import Actor, get_in_township, require
 from yingji.orgs.models import Member, Unit
@@ -33,13 +34,13 @@ class WarningIn(Schema):
     category: str
     source: str
     summary: str
-    discovered_at: datetime | None = None
-    expected_at: datetime | None = None
-    village_id: int | None = None
+    discovered_at: When | None = None
+    expected_at: When | None = None
+    village_id: Id | None = None
     address: str = ""
     cause: str = ""
     parties: str = ""
-    headcount: int | None = None
+    headcount: Count | None = None
     potential_harm: str = ""
     urgency: str = ""
     development: str = ""
@@ -47,11 +48,11 @@ class WarningIn(Schema):
 
 
 class ReportIn(Schema):
-    expected_at: datetime | None = None
-    village_id: int | None = None
+    expected_at: When | None = None
+    village_id: Id | None = None
     address: str | None = None
     cause: str | None = None
-    headcount: int | None = None
+    headcount: Count | None = None
     potential_harm: str | None = None
     urgency: str | None = None
     development: str | None = None
@@ -72,8 +73,8 @@ class AssessIn(Schema):
 
 
 class HandlingIn(Schema):
-    lead_official_id: int
-    unit_ids: list[int]
+    lead_official_id: Id
+    unit_ids: list[Id]
     measures: str = ""
 
 
@@ -102,7 +103,7 @@ def _unit(actor: Actor, pk: int | None) -> Unit | None:
         return None
     unit = Unit.objects.filter(pk=pk, township=actor.township).first()
     if unit is None:
-        raise ValidationError({"village": "unknown unit"})
+        raise ValidationError({"village": _("No such village (community) in your township.")})
     return unit
 
 
@@ -180,11 +181,11 @@ def ledger(
     q: str = "",
     status: str = "",
     category: str = "",
-    village: int | None = None,
+    village: Id | None = None,
     risk_level: str = "",
-    date_from: date | None = None,
-    date_to: date | None = None,
-    page: int = 1,
+    date_from: Day | None = None,
+    date_to: Day | None = None,
+    page: Page = 1,
     page_size: int = 50,
 ) -> dict[str, Any]:
     """Return ``{count, page, results}``; dates are local (Asia/Shanghai) registration dates."""
@@ -216,10 +217,10 @@ def export(
     q: str = "",
     status: str = "",
     category: str = "",
-    village: int | None = None,
+    village: Id | None = None,
     risk_level: str = "",
-    date_from: date | None = None,
-    date_to: date | None = None,
+    date_from: Day | None = None,
+    date_to: Day | None = None,
 ) -> FileResponse:
     actor = _actor(request)
     require(actor, "earlywarning.view")
@@ -244,8 +245,11 @@ def import_ledger(
     require(actor, "earlywarning.import")
     try:
         parsed = {k: int(v) for k, v in json.loads(mapping).items()} if mapping else None
-    except (ValueError, AttributeError) as exc:
-        raise ValidationError({"mapping": "must be a JSON object of field → column index"}) from exc
+    # A value that is no number (a list, null: TypeError; 1e400: OverflowError) was a 500.
+    except (ValueError, AttributeError, TypeError, OverflowError) as exc:
+        raise ValidationError(
+            {"mapping": _("Give a JSON object of field → column number.")}
+        ) from exc
     job = import_actions.import_file(
         actor,
         actor.township,
@@ -269,7 +273,7 @@ def import_ledger(
 
 
 @router.get("/{pk}", summary="One warning with its report, history and deadlines")
-def detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+def detail(request: HttpRequest, pk: Id) -> dict[str, Any]:
     actor = _actor(request)
     require(actor, "earlywarning.view")
     return out(get_in_township(actor, Warning, pk), full=True)
@@ -287,17 +291,17 @@ def _do(request: HttpRequest, pk: int, call: Any) -> dict[str, Any]:
 
 
 @router.post("/{pk}/verify")
-def verify(request: HttpRequest, pk: int, body: NoteIn) -> dict[str, Any]:
+def verify(request: HttpRequest, pk: Id, body: NoteIn) -> dict[str, Any]:
     return _do(request, pk, lambda a, w: actions.verify(a, w, note=body.note))
 
 
 @router.post("/{pk}/dismiss")
-def dismiss(request: HttpRequest, pk: int, body: DismissIn) -> dict[str, Any]:
+def dismiss(request: HttpRequest, pk: Id, body: DismissIn) -> dict[str, Any]:
     return _do(request, pk, lambda a, w: actions.dismiss(a, w, reason=body.reason))
 
 
 @router.post("/{pk}/report", summary="Report to the head; missing contents are named (422)")
-def report(request: HttpRequest, pk: int, body: ReportIn) -> dict[str, Any]:
+def report(request: HttpRequest, pk: Id, body: ReportIn) -> dict[str, Any]:
     def call(a: Actor, w: Warning) -> Any:
         data = {k: v for k, v in body.dict().items() if v is not None}
         if "village_id" in data:
@@ -308,7 +312,7 @@ def report(request: HttpRequest, pk: int, body: ReportIn) -> dict[str, Any]:
 
 
 @router.post("/{pk}/assess")
-def assess(request: HttpRequest, pk: int, body: AssessIn) -> dict[str, Any]:
+def assess(request: HttpRequest, pk: Id, body: AssessIn) -> dict[str, Any]:
     return _do(
         request,
         pk,
@@ -317,37 +321,37 @@ def assess(request: HttpRequest, pk: int, body: AssessIn) -> dict[str, Any]:
 
 
 @router.post("/{pk}/handling", summary="Form the task force (lead official and units)")
-def handling(request: HttpRequest, pk: int, body: HandlingIn) -> dict[str, Any]:
+def handling(request: HttpRequest, pk: Id, body: HandlingIn) -> dict[str, Any]:
     def call(a: Actor, w: Warning) -> Any:
         lead = Member.objects.filter(pk=body.lead_official_id, township=a.township).first()
         units = list(Unit.objects.filter(pk__in=body.unit_ids, township=a.township))
         if lead is None or len(units) != len(set(body.unit_ids)):
-            raise ValidationError({"lead_official": "unknown member or unit"})
+            raise ValidationError({"lead_official": _("No such member or unit in your township.")})
         return actions.start_handling(a, w, lead_official=lead, units=units, measures=body.measures)
 
     return _do(request, pk, call)
 
 
 @router.post("/{pk}/progress")
-def progress(request: HttpRequest, pk: int, body: ProgressIn) -> dict[str, Any]:
+def progress(request: HttpRequest, pk: Id, body: ProgressIn) -> dict[str, Any]:
     return _do(request, pk, lambda a, w: actions.add_progress(a, w, text=body.text) and None)
 
 
 @router.post("/{pk}/controlled")
-def controlled(request: HttpRequest, pk: int, body: NoteIn) -> dict[str, Any]:
+def controlled(request: HttpRequest, pk: Id, body: NoteIn) -> dict[str, Any]:
     return _do(request, pk, lambda a, w: actions.mark_controlled(a, w, note=body.note))
 
 
 @router.post("/{pk}/resolve")
-def resolve(request: HttpRequest, pk: int, body: ResolveIn) -> dict[str, Any]:
+def resolve(request: HttpRequest, pk: Id, body: ResolveIn) -> dict[str, Any]:
     return _do(request, pk, lambda a, w: actions.resolve(a, w, resolution=body.resolution))
 
 
 @router.post("/{pk}/escalate", summary="Escalate to an incident")
-def escalate(request: HttpRequest, pk: int, body: EscalateIn) -> dict[str, Any]:
+def escalate(request: HttpRequest, pk: Id, body: EscalateIn) -> dict[str, Any]:
     return _do(request, pk, lambda a, w: actions.escalate(a, w, category=body.category))
 
 
 @router.post("/{pk}/convert", summary="Convert to a petition case")
-def convert(request: HttpRequest, pk: int, body: ConvertIn) -> dict[str, Any]:
+def convert(request: HttpRequest, pk: Id, body: ConvertIn) -> dict[str, Any]:
     return _do(request, pk, lambda a, w: actions.convert(a, w, content=body.content))

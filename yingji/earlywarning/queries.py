@@ -23,6 +23,8 @@ from .models import Warning
 from .search import query_tokens
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+#: The filter's dates outside these are no bound (the ledger holds years 1900–2199 only).
+_FIRST_DAY, _LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,11 @@ def ledger(township: Township, f: LedgerFilter | None = None) -> QuerySet[Warnin
         qs = qs.filter(village_id=f.village)
     if f.risk_level:
         qs = qs.filter(risk_level=f.risk_level)
-    if f.date_from:
+    # Dates outside 1900–2199 bound nothing (no warning can be there) and would overflow:
+    # date.max + 1 day, or year 1 at +08:00 in UTC (a 500 of the ledger page before).
+    if f.date_from and f.date_from > _FIRST_DAY:
         qs = qs.filter(discovered_at__gte=datetime.combine(f.date_from, time(0), SHANGHAI))
-    if f.date_to:
+    if f.date_to and f.date_to < _LAST_DAY:
         end = datetime.combine(f.date_to + timedelta(days=1), time(0), SHANGHAI)
         qs = qs.filter(discovered_at__lt=end)
     for token in query_tokens(f.q):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -221,42 +222,70 @@ _DATE_PATTERNS = [
 ]
 
 
+#: The years a time in a ledger may fall in: a typo such as 0201 is refused, and no conversion
+#: to UTC or sum of minutes can overflow (year 1 at +08:00 is before ``datetime.min`` in UTC).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+#: Largest headcount (the column is a positive 32-bit integer).
+MAX_HEADCOUNT = 2**31 - 1
+
+
+def _in_range(at: datetime, shown: Any) -> datetime:
+    if not FIRST_YEAR <= at.year <= LAST_YEAR:
+        raise ValueError(
+            _("“%(value)s” is not between the years %(first)s and %(last)s.")
+            % {"value": shown, "first": FIRST_YEAR, "last": LAST_YEAR}
+        )
+    return at
+
+
 def parse_time(value: Any) -> datetime | None:
-    """Return the aware time of a cell (local Asia/Shanghai); None for empty; ``ValueError`` if unreadable."""
+    """Return the aware time of a cell (local Asia/Shanghai); None for empty; ``ValueError`` if unreadable.
+
+    Times outside the years 1900–2199 are refused (found by
+    tests/earlywarning/test_import_fuzz.py: year 1 raised ``OverflowError`` when stored).
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, datetime):
-        return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value
+        return _in_range(value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value, value)
     if isinstance(value, date):
-        return datetime.combine(value, time(0), SHANGHAI)
+        return _in_range(datetime.combine(value, time(0), SHANGHAI), value)
     text = str(value).strip()
     for pattern in _DATE_PATTERNS:
         m = pattern.match(text)
         if m:
             y, mo, d, h, mi, s = m.groups()
             try:
-                return datetime(
+                at = datetime(
                     int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0), tzinfo=SHANGHAI
                 )
             except ValueError:
                 break
+            return _in_range(at, text)
     raise ValueError(
         _("“%(value)s” is not a date and time (e.g. 2026-11-29 09:30).") % {"value": text}
     )
 
 
 def parse_headcount(value: Any) -> int | None:
-    """Return a headcount from ``12``, ``12.0`` or ``12人``; None for empty; ``ValueError`` otherwise."""
+    """Return a headcount from ``12``, ``12.0`` or ``12人``, at most ``MAX_HEADCOUNT``; None for empty.
+
+    ``ValueError`` otherwise (a headcount past the column's range raised
+    ``OverflowError`` on SQLite and ``DataError`` on PostgreSQL: found by the fuzz test).
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, bool):
-        raise ValueError
-    if isinstance(value, int | float) and float(value).is_integer() and value >= 0:
-        return int(value)
-    m = re.fullmatch(r"\s*(\d+)\s*人?\s*", str(value))
-    if not m:
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value if value >= 0 else None
+    elif isinstance(value, float):
+        number = int(value) if math.isfinite(value) and value.is_integer() and value >= 0 else None
+    else:
+        m = re.fullmatch(r"\s*(\d+)\s*人?\s*", str(value))
+        number = int(m.group(1)) if m else None
+    if number is None or number > MAX_HEADCOUNT:
         raise ValueError(_("“%(value)s” is not a whole number of people.") % {"value": value})
-    return int(m.group(1))
+    return number
 
 
 @dataclass

@@ -11,12 +11,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, UploadedFile
-from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from yingji.api.types import Count, Id, When
 from yingji.orgs.access import Actor, get_in_township, require
 from yingji.orgs.models import Member
 
@@ -29,7 +30,7 @@ T = TypeVar("T")
 
 
 def _run(fn: Callable[[], T]) -> T:
-    """Call an action; map ``ValidationError`` to 422 and ``PermissionDenied`` to 403."""
+    """Call an action; map ``ValidationError`` to 422 (``PermissionDenied`` is 403 by ``api.errors``)."""
     try:
         return fn()
     except ValidationError as exc:
@@ -42,8 +43,6 @@ def _run(fn: Callable[[], T]) -> T:
         else:
             errors = [{"loc": ["body"], "msg": m, "type": "value_error"} for m in exc.messages]
         raise NinjaValidationError(errors) from None
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc) or "permission denied") from None
 
 
 def _actor(request: HttpRequest, permission: str = "incidents.view") -> Actor:
@@ -158,9 +157,9 @@ class ReceiveIn(Schema):
     category: str
     source: str
     summary: str
-    occurred_at: datetime | None = None
+    occurred_at: When | None = None
     place: str = ""
-    headcount: int | None = None
+    headcount: Count | None = None
     cause: str = ""
 
 
@@ -175,12 +174,12 @@ class ReportIn(Schema):
 
 class UnitMember(Schema):
     unit: str
-    member_id: int
+    member_id: Id
 
 
 class TaskForceIn(Schema):
     members: list[UnitMember]
-    leader_id: int | None = None
+    leader_id: Id | None = None
 
 
 class CheckInIn(Schema):
@@ -198,9 +197,9 @@ class TextIn(Schema):
 
 class EvidenceIn(Schema):
     camera_id: str
-    wearer_id: int
-    started_at: datetime
-    ended_at: datetime
+    wearer_id: Id
+    started_at: When
+    ended_at: When
     file_name: str
     sha256: str
     storage_place: str
@@ -221,7 +220,7 @@ class PartyIn(Schema):
 
 class DemandIn(Schema):
     content: str
-    party_ids: list[int] = []
+    party_ids: list[Id] = []
 
 
 class WithdrawIn(Schema):
@@ -257,7 +256,7 @@ def receive(request: HttpRequest, data: ReceiveIn) -> dict[str, Any]:
 
 
 @router.get("/{int:pk}", summary="One incident in full")
-def get(request: HttpRequest, pk: int) -> dict[str, Any]:
+def get(request: HttpRequest, pk: Id) -> dict[str, Any]:
     actor = _actor(request)
     return incident_out(get_in_township(actor, Incident, pk), full=True)
 
@@ -273,7 +272,7 @@ def _on(
 
 
 @router.post("/{int:pk}/verify", summary="Verify: true or not true")
-def verify(request: HttpRequest, pk: int, data: VerifyIn) -> dict[str, Any]:
+def verify(request: HttpRequest, pk: Id, data: VerifyIn) -> dict[str, Any]:
     return _on(
         request,
         pk,
@@ -283,19 +282,19 @@ def verify(request: HttpRequest, pk: int, data: VerifyIn) -> dict[str, Any]:
 
 
 @router.post("/{int:pk}/report", summary="Send the verified report (§六(二), 15 minutes)")
-def report(request: HttpRequest, pk: int, data: ReportIn) -> dict[str, Any]:
+def report(request: HttpRequest, pk: Id, data: ReportIn) -> dict[str, Any]:
     return _on(
         request, pk, "incidents.verify", lambda a, i: actions.send_report(a, i, data.contents)
     )
 
 
 @router.post("/{int:pk}/activate", summary="Activate the plan (head or acting head, §六(三))")
-def activate(request: HttpRequest, pk: int) -> dict[str, Any]:
+def activate(request: HttpRequest, pk: Id) -> dict[str, Any]:
     return _on(request, pk, "incidents.activate", actions.activate)
 
 
 @router.post("/{int:pk}/task-force", summary="Form the task force or add members (§六(四))")
-def task_force(request: HttpRequest, pk: int, data: TaskForceIn) -> dict[str, Any]:
+def task_force(request: HttpRequest, pk: Id, data: TaskForceIn) -> dict[str, Any]:
     def do(a: Actor, i: Incident) -> Any:
         pairs = [(m.unit, get_in_township(a, Member, m.member_id)) for m in data.members]
         return actions.form_task_force(a, i, members=pairs, leader=_member(a, data.leader_id))
@@ -304,17 +303,21 @@ def task_force(request: HttpRequest, pk: int, data: TaskForceIn) -> dict[str, An
 
 
 @router.post("/task-force-members/{int:pk}/check-in", summary="Check in: dispatched or arrived")
-def check_in(request: HttpRequest, pk: int, data: CheckInIn) -> dict[str, Any]:
+def check_in(request: HttpRequest, pk: Id, data: CheckInIn) -> dict[str, Any]:
     actor = _actor(request, "incidents.check_in")
     place = get_in_township(actor, TaskForceMember, pk)
     if data.state not in ("dispatched", "arrived"):
-        _run(lambda: (_ for _ in ()).throw(ValidationError({"state": "dispatched | arrived"})))
+        _run(
+            lambda: (_ for _ in ()).throw(
+                ValidationError({"state": _("Either “dispatched” or “arrived”.")})
+            )
+        )
     _run(lambda: actions.check_in(actor, place, arrived=data.state == "arrived"))
     return incident_out(place.task_force.incident, full=True)
 
 
 @router.post("/{int:pk}/ticks", summary="Tick a checklist step (§六(五))")
-def tick(request: HttpRequest, pk: int, data: TickIn) -> dict[str, Any]:
+def tick(request: HttpRequest, pk: Id, data: TickIn) -> dict[str, Any]:
     return _on(
         request,
         pk,
@@ -324,14 +327,14 @@ def tick(request: HttpRequest, pk: int, data: TickIn) -> dict[str, Any]:
 
 
 @router.post("/{int:pk}/log", summary="Add an on-scene log entry")
-def add_log(request: HttpRequest, pk: int, data: TextIn) -> dict[str, Any]:
+def add_log(request: HttpRequest, pk: Id, data: TextIn) -> dict[str, Any]:
     return _on(
         request, pk, "incidents.on_scene", lambda a, i: actions_scene.add_log_entry(a, i, data.text)
     )
 
 
 @router.post("/{int:pk}/situation", summary="Send a situation report to the head")
-def situation(request: HttpRequest, pk: int, data: TextIn) -> dict[str, Any]:
+def situation(request: HttpRequest, pk: Id, data: TextIn) -> dict[str, Any]:
     return _on(
         request,
         pk,
@@ -343,7 +346,7 @@ def situation(request: HttpRequest, pk: int, data: TextIn) -> dict[str, Any]:
 @router.post(
     "/{int:pk}/evidence", summary="Register an evidence item (SHA-256 from the device export)"
 )
-def add_evidence(request: HttpRequest, pk: int, data: EvidenceIn) -> dict[str, Any]:
+def add_evidence(request: HttpRequest, pk: Id, data: EvidenceIn) -> dict[str, Any]:
     actor = _actor(request, "incidents.on_scene")
     incident = get_in_township(actor, Incident, pk)
     fields = data.dict()
@@ -354,9 +357,9 @@ def add_evidence(request: HttpRequest, pk: int, data: EvidenceIn) -> dict[str, A
 
 class EvidenceUploadIn(Schema):
     camera_id: str
-    wearer_id: int
-    started_at: datetime
-    ended_at: datetime
+    wearer_id: Id
+    started_at: When
+    ended_at: When
     file_name: str = ""
     sha256: str = ""  # if given, must match the file
     storage_place: str
@@ -367,7 +370,7 @@ class EvidenceUploadIn(Schema):
     summary="Register an evidence item with its file (multipart; SHA-256 computed)",
 )
 def upload_evidence(
-    request: HttpRequest, pk: int, data: Form[EvidenceUploadIn], file: File[UploadedFile]
+    request: HttpRequest, pk: Id, data: Form[EvidenceUploadIn], file: File[UploadedFile]
 ) -> dict[str, Any]:
     actor = _actor(request, "incidents.on_scene")
     incident = get_in_township(actor, Incident, pk)
@@ -382,7 +385,7 @@ def upload_evidence(
 
 @router.post("/{int:pk}/log/upload", summary="Add a log entry with attachments (multipart)")
 def add_log_with_files(
-    request: HttpRequest, pk: int, text: Form[str], files: File[list[UploadedFile]]
+    request: HttpRequest, pk: Id, text: Form[str], files: File[list[UploadedFile]]
 ) -> dict[str, Any]:
     return _on(
         request,
@@ -393,7 +396,7 @@ def add_log_with_files(
 
 
 @router.get("/evidence/{int:pk}", summary="One evidence item with its chain of custody")
-def get_evidence(request: HttpRequest, pk: int) -> dict[str, Any]:
+def get_evidence(request: HttpRequest, pk: Id) -> dict[str, Any]:
     return evidence_out(get_in_township(_actor(request), EvidenceItem, pk))
 
 
@@ -402,7 +405,7 @@ def get_evidence(request: HttpRequest, pk: int) -> dict[str, Any]:
     "/evidence/{int:pk}",
     summary="Refused: evidence is add-only (audited)",
 )
-def change_evidence(request: HttpRequest, pk: int) -> dict[str, Any]:
+def change_evidence(request: HttpRequest, pk: Id) -> dict[str, Any]:
     actor = _actor(request)
     item = get_in_township(actor, EvidenceItem, pk)
     change = "delete" if request.method == "DELETE" else "edit"
@@ -415,7 +418,7 @@ def change_evidence(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/evidence/{int:pk}/custody", summary="Record a hand-over (chain of custody)")
-def custody(request: HttpRequest, pk: int, data: CustodyIn) -> dict[str, Any]:
+def custody(request: HttpRequest, pk: Id, data: CustodyIn) -> dict[str, Any]:
     actor = _actor(request, "incidents.on_scene")
     item = get_in_township(actor, EvidenceItem, pk)
     _run(lambda: actions_scene.hand_over_evidence(actor, item, **data.dict()))
@@ -423,7 +426,7 @@ def custody(request: HttpRequest, pk: int, data: CustodyIn) -> dict[str, Any]:
 
 
 @router.post("/evidence/{int:pk}/notes", summary="Annotate an evidence item")
-def annotate(request: HttpRequest, pk: int, data: TextIn) -> dict[str, Any]:
+def annotate(request: HttpRequest, pk: Id, data: TextIn) -> dict[str, Any]:
     actor = _actor(request, "incidents.on_scene")
     item = get_in_township(actor, EvidenceItem, pk)
     _run(lambda: actions_scene.annotate_evidence(actor, item, data.text))
@@ -431,7 +434,7 @@ def annotate(request: HttpRequest, pk: int, data: TextIn) -> dict[str, Any]:
 
 
 @router.get("/{int:pk}/parties", summary="The parties' names and contacts (handlers only, logged)")
-def parties(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+def parties(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
     """Return the parties in clear for those handling the incident; the read is logged (DESIGN.md §6).
 
     403 for anyone else (the auditor, another incident's task force), with nothing logged.
@@ -445,14 +448,14 @@ def parties(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
 
 
 @router.post("/{int:pk}/parties", summary="Record a party to the matter")
-def add_party(request: HttpRequest, pk: int, data: PartyIn) -> dict[str, Any]:
+def add_party(request: HttpRequest, pk: Id, data: PartyIn) -> dict[str, Any]:
     return _on(
         request, pk, "incidents.on_scene", lambda a, i: actions_scene.add_party(a, i, **data.dict())
     )
 
 
 @router.post("/{int:pk}/demands", summary="Register a demand (§六(五)2(3))")
-def add_demand(request: HttpRequest, pk: int, data: DemandIn) -> dict[str, Any]:
+def add_demand(request: HttpRequest, pk: Id, data: DemandIn) -> dict[str, Any]:
     def do(a: Actor, i: Incident) -> Any:
         parties = [get_in_township(a, Party, p) for p in data.party_ids]
         return actions_scene.register_demand(a, i, content=data.content, parties=parties)
@@ -461,7 +464,7 @@ def add_demand(request: HttpRequest, pk: int, data: DemandIn) -> dict[str, Any]:
 
 
 @router.post("/demands/{int:pk}/case", summary="Turn a demand into a petition case (§七(一))")
-def demand_case(request: HttpRequest, pk: int) -> dict[str, Any]:
+def demand_case(request: HttpRequest, pk: Id) -> dict[str, Any]:
     actor = _actor(request, "incidents.settle_demand")
     demand = get_in_township(actor, Demand, pk)
     case = _run(lambda: actions_scene.demand_to_case(actor, demand))
@@ -469,7 +472,7 @@ def demand_case(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/demands/{int:pk}/withdraw", summary="Record a demand withdrawn")
-def demand_withdraw(request: HttpRequest, pk: int, data: WithdrawIn) -> dict[str, Any]:
+def demand_withdraw(request: HttpRequest, pk: Id, data: WithdrawIn) -> dict[str, Any]:
     actor = _actor(request, "incidents.settle_demand")
     demand = get_in_township(actor, Demand, pk)
     _run(lambda: actions_scene.withdraw_demand(actor, demand, data.note))
@@ -477,12 +480,12 @@ def demand_withdraw(request: HttpRequest, pk: int, data: WithdrawIn) -> dict[str
 
 
 @router.post("/{int:pk}/close-scene", summary="Close the scene (every demand settled)")
-def close_scene(request: HttpRequest, pk: int) -> dict[str, Any]:
+def close_scene(request: HttpRequest, pk: Id) -> dict[str, Any]:
     return _on(request, pk, "incidents.close", actions_aftermath.close_scene)
 
 
 @router.post("/{int:pk}/summary", summary="File the summary report (§七(三))")
-def summary(request: HttpRequest, pk: int, data: SummaryIn) -> dict[str, Any]:
+def summary(request: HttpRequest, pk: Id, data: SummaryIn) -> dict[str, Any]:
     return _on(
         request,
         pk,
@@ -492,5 +495,5 @@ def summary(request: HttpRequest, pk: int, data: SummaryIn) -> dict[str, Any]:
 
 
 @router.post("/{int:pk}/close", summary="Close the incident (summary report filed)")
-def close(request: HttpRequest, pk: int) -> dict[str, Any]:
+def close(request: HttpRequest, pk: Id) -> dict[str, Any]:
     return _on(request, pk, "incidents.close", actions_aftermath.close_incident)

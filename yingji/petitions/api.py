@@ -7,13 +7,14 @@ Endpoints call the same actions as the pages. Bad input answers 422 with
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from yingji.api.types import Count, Id, When
 from yingji.deadlines.queries import deadlines_of
 from yingji.orgs.access import Actor, require
 from yingji.orgs.models import Member, Unit
@@ -42,21 +43,21 @@ class CaseIn(Schema):
     content: str = ""
     category: str = "complaint"
     complaint_route: str = ""
-    received_at: datetime | None = None
+    received_at: When | None = None
     is_group: bool = False
-    headcount: int | None = None
+    headcount: Count | None = None
     parties: list[PartyIn] = []
-    accused_unit_id: int | None = None
-    same_matter_as_id: int | None = None
+    accused_unit_id: Id | None = None
+    same_matter_as_id: Id | None = None
     higher_level_body: str = ""
 
 
 class FiveOnesIn(Schema):
     """The five-ones of plan §七(一)."""
 
-    handling_unit_id: int | None = None
-    lead_official_id: int | None = None
-    responsible_person_id: int | None = None
+    handling_unit_id: Id | None = None
+    lead_official_id: Id | None = None
+    responsible_person_id: Id | None = None
     measures: str = ""
     resolution_plan: str = ""
 
@@ -102,7 +103,7 @@ def _out(case: PetitionCase) -> dict[str, Any]:
 
 @router.get("/cases", summary="List visible cases: view = all | mine | due | breached")
 def list_cases(
-    request: HttpRequest, view: str = "all", unit: int | None = None, lead: int | None = None
+    request: HttpRequest, view: str = "all", unit: Id | None = None, lead: Id | None = None
 ) -> list[dict[str, Any]]:
     """Return the cases of one list (report cases are hidden from the unit they accuse)."""
     actor = Actor.from_request(request)
@@ -114,7 +115,7 @@ def list_cases(
 
 
 @router.get("/cases/{pk}", summary="One case with its deadlines")
-def get_one(request: HttpRequest, pk: int) -> dict[str, Any]:
+def get_one(request: HttpRequest, pk: Id) -> dict[str, Any]:
     """Return one visible case."""
     actor = Actor.from_request(request)
     require(actor, "petitions.view", actor.township)
@@ -124,7 +125,7 @@ def get_one(request: HttpRequest, pk: int) -> dict[str, Any]:
 @router.get(
     "/cases/{pk}/parties", summary="Petitioners' details (handlers only; the read is logged)"
 )
-def get_parties(request: HttpRequest, pk: int) -> list[dict[str, str]]:
+def get_parties(request: HttpRequest, pk: Id) -> list[dict[str, str]]:
     """Return the parties in clear text; logs the read in the access log."""
     actor = Actor.from_request(request)
     case = get_case(actor, pk)
@@ -156,7 +157,7 @@ def receive(request: HttpRequest, data: CaseIn) -> Any:
 
 
 @router.post("/cases/{pk}/accept", response={200: dict, 422: Errors}, summary="Accept (Art. 22)")
-def accept(request: HttpRequest, pk: int) -> Any:
+def accept(request: HttpRequest, pk: Id) -> Any:
     """Accept the case and issue the acceptance notice."""
     actor = Actor.from_request(request)
     case = get_case(actor, pk)
@@ -170,12 +171,12 @@ def accept(request: HttpRequest, pk: int) -> Any:
 @router.post(
     "/cases/{pk}/five-ones", response={200: dict, 422: Errors}, summary="Name the five-ones"
 )
-def five_ones(request: HttpRequest, pk: int, data: FiveOnesIn) -> Any:
+def five_ones(request: HttpRequest, pk: Id, data: FiveOnesIn) -> Any:
     """Name the responsible unit, lead official, responsible person, measures and resolution plan."""
     actor = Actor.from_request(request)
     case = get_case(actor, pk)
 
-    def member(pk: int | None) -> Member | None:
+    def member(pk: Id | None) -> Member | None:
         return Member.objects.filter(township=case.township, pk=pk).first() if pk else None
 
     try:
@@ -200,7 +201,7 @@ def five_ones(request: HttpRequest, pk: int, data: FiveOnesIn) -> Any:
 @router.post(
     "/cases/{pk}/start-resolution", response={200: dict, 422: Errors}, summary="Start resolution"
 )
-def start(request: HttpRequest, pk: int) -> Any:
+def start(request: HttpRequest, pk: Id) -> Any:
     """Start the resolution; 422 names each empty five-ones field."""
     actor = Actor.from_request(request)
     case = get_case(actor, pk)
@@ -218,7 +219,7 @@ def start(request: HttpRequest, pk: int) -> Any:
     "extension, decide_extension, reply, deliver, review, review_opinion, re_review, "
     "re_review_opinion, link",
 )
-def step(request: HttpRequest, pk: int, name: str) -> Any:
+def step(request: HttpRequest, pk: Id, name: str) -> Any:
     """Run one step with the fields of its page form (ids for units, members, cases, documents; ISO times)."""
     actor = Actor.from_request(request)
     case = get_case(actor, pk)
@@ -231,7 +232,7 @@ def step(request: HttpRequest, pk: int, name: str) -> Any:
     except ValueError:
         data = None
     if not isinstance(data, dict):
-        return Status(422, {"errors": {"__all__": ["expected a JSON object"]}})
+        return Status(422, {"errors": {"__all__": [_("Send a JSON object of the form's fields.")]}})
     form = chosen.form({k: "" if v is None else v for k, v in data.items()}, **kwargs)
     if not form.is_valid():
         return Status(422, {"errors": {k: [str(m) for m in v] for k, v in form.errors.items()}})

@@ -118,23 +118,75 @@ def _line_of(root: yaml.Node | None, loc: Loc) -> int | None:
     return line
 
 
+#: Deepest nesting of a plan text (the default plan nests 6 deep); past it PyYAML's
+#: recursive composer would hit Python's recursion limit.
+MAX_DEPTH = 50
+#: Most aliases (``*name``) a plan text may use: each may repeat a whole subtree, so a few
+#: dozen nested ones make a text of a kilobyte expand to billions of values.
+MAX_ALIASES = 100
+
+_OPENS = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
+_CLOSES = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _shape_problem(text: str) -> PlanProblem | None:
+    """Return a problem if ``text`` nests deeper than MAX_DEPTH or has more than MAX_ALIASES aliases.
+
+    Uses PyYAML's scanner, which is not recursive; raises ``yaml.YAMLError`` as the scanner does.
+    """
+    depth = aliases = 0
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        if isinstance(token, _OPENS):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return PlanProblem(
+                    token.start_mark.line + 1,
+                    "",
+                    _("nested more than %(n)s levels deep") % {"n": MAX_DEPTH},
+                )
+        elif isinstance(token, _CLOSES):
+            depth -= 1
+        elif isinstance(token, yaml.AliasToken):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                return PlanProblem(
+                    token.start_mark.line + 1,
+                    "",
+                    _("more than %(n)s aliases (*name)") % {"n": MAX_ALIASES},
+                )
+    return None
+
+
 def check_plan_text(text: str) -> tuple[Plan | None, list[PlanProblem]]:
     """Parse and validate a plan's YAML ``text``.
 
     Returns ``(plan, [])`` for a valid plan, ``(None, problems)`` otherwise;
-    messages are in the active Django language. Never raises on bad input.
+    every problem has a line (1-based); messages are in the active Django
+    language. Never raises on bad input (issue 8 §7: tested with random text).
     """
     try:
+        shape = _shape_problem(text)
+        if shape is not None:
+            return None, [shape]
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        line = mark.line + 1 if mark else 1
         return None, [
             PlanProblem(line, "", _("not valid YAML: %(problem)s") % {"problem": exc.problem})
         ]
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow (a control character): its place is an index.
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        return None, [PlanProblem(line, "", _("not valid YAML: %(problem)s") % {"problem": exc})]
     except yaml.YAMLError as exc:
-        return None, [PlanProblem(None, "", _("not valid YAML: %(problem)s") % {"problem": exc})]
+        return None, [PlanProblem(1, "", _("not valid YAML: %(problem)s") % {"problem": exc})]
     if not isinstance(data, dict):
         return None, [PlanProblem(1, "", _("a plan must be a mapping of fields"))]
     try:
