@@ -15,6 +15,8 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from tests import samples
+
 from .pages import case_steps
 from .world import MESSAGE_MAPPING, REPORT, SUMMARY, World
 
@@ -202,7 +204,7 @@ def _evidence_upload(w: World) -> dict[str, ApiReq]:
             "started_at": _iso(timedelta(minutes=-20)),
             "ended_at": _iso(timedelta(minutes=-10)),
             "storage_place": "证据柜",
-            "file": SimpleUploadedFile("cam9.mp4", b"video"),
+            "file": SimpleUploadedFile("cam9.mp4", samples.mp4()),
         }
 
     return {
@@ -213,7 +215,7 @@ def _evidence_upload(w: World) -> dict[str, ApiReq]:
 @op("POST /api/incidents/{pk}/log/upload")
 def _log_upload(w: World) -> dict[str, ApiReq]:
     def data() -> dict[str, Any]:
-        return {"text": "照片", "files": [SimpleUploadedFile("p.jpg", b"\xff\xd8\xff")]}
+        return {"text": "照片", "files": [SimpleUploadedFile("p.jpg", samples.jpeg())]}
 
     return {
         "": ApiReq(params={"pk": w.pk("incident_active")}, multipart=data, obj="incident_active")

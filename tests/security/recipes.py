@@ -17,6 +17,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yingji.complaints import actions as complaints
+from yingji.complaints.actions import imports as complaints_imports
 from yingji.deadlines import actions as deadlines
 from yingji.earlywarning import actions as warnings
 from yingji.earlywarning import import_actions
@@ -243,6 +244,9 @@ RECIPES["earlywarning.import_actions.check_import"] = _on(
 RECIPES["earlywarning.import_actions.run_import"] = _on(
     "ledger_job_checked", lambda a, j, w: import_actions.run_import(a, j)
 )
+RECIPES["earlywarning.import_actions.mark_interrupted"] = _on(
+    "ledger_job_checked", lambda a, j, w: import_actions.mark_interrupted(a, j)
+)
 RECIPES["earlywarning.import_actions.import_file"] = _township(
     lambda a, t, w: import_actions.import_file(
         a, t, filename="l.xlsx", content=w.data["ledger_file"]
@@ -440,6 +444,9 @@ RECIPES["complaints.actions.imports.start_import"] = _township(
 RECIPES["complaints.actions.imports.run_import"] = _on(
     "import_uploaded",
     lambda a, j, w: complaints.run_import(a, j, mapping=MESSAGE_MAPPING),
+)
+RECIPES["complaints.actions.imports.mark_interrupted"] = _on(
+    "import_uploaded", lambda a, j, w: complaints_imports.mark_interrupted(a, j)
 )
 RECIPES["complaints.actions.imports.import_file"] = _township(
     lambda a, t, w: complaints.import_file(

@@ -20,6 +20,7 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import Workbook
 
+from tests import samples
 from tests.conftest import client_for, member_of
 from yingji.complaints import actions as complaints
 from yingji.complaints.models import HotIssue, ImportJob, RoutingSuggestion
@@ -405,14 +406,14 @@ def _incidents(w: World, system: Actor, now) -> None:
             ended_at=now - timedelta(minutes=20),
             file_name="cam7.mp4",
             storage_place="平安办证据柜",
-            file=SimpleUploadedFile("cam7.mp4", b"video bytes"),
+            file=SimpleUploadedFile("cam7.mp4", samples.mp4()),
         ),
     )
     entry = actions_scene.add_log_entry(
         system,
         active,
         f"{MARK['incident']} 现场照片",
-        [SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff photo")],
+        [SimpleUploadedFile("photo.jpg", samples.jpeg(b" photo"))],
     )
     w.keep("attachment", Attachment.objects.get(log_entry=entry))
     party = actions_scene.add_party(system, active, name="张秀兰", contact="13912345678")

@@ -369,6 +369,7 @@ def mark_interrupted(actor: Actor, job: LedgerImport) -> None:
     audit log says so. Called by ``jobs.recover_interrupted`` with the job's
     lease held; does nothing unless the job is ``running``.
     """
+    require(actor, "jobs.recover")
     with transaction.atomic():
         if not LedgerImport.objects.filter(pk=job.pk, state=ImportState.RUNNING).update(
             state=ImportState.INTERRUPTED

@@ -158,6 +158,7 @@ ACTIONS: dict[str, Guard] = {
     "earlywarning.import_actions.check_import": need("earlywarning.import"),
     "earlywarning.import_actions.run_import": need("earlywarning.import"),
     "earlywarning.import_actions.import_file": need("earlywarning.import"),
+    "earlywarning.import_actions.mark_interrupted": need("jobs.recover"),
     # incidents
     "incidents.actions.receive_incident": need("incidents.receive"),
     "incidents.actions.verify_incident": need("incidents.verify"),
@@ -204,6 +205,7 @@ ACTIONS: dict[str, Guard] = {
     "complaints.actions.imports.start_import": need("petitions.import"),
     "complaints.actions.imports.run_import": need("petitions.import"),
     "complaints.actions.imports.import_file": need("petitions.import"),
+    "complaints.actions.imports.mark_interrupted": need("jobs.recover"),
     "complaints.actions.routing.train": need("complaints.train"),
     "complaints.actions.routing.suggest": need("complaints.route"),
     "complaints.actions.routing.decide_suggestion": need("complaints.route"),

@@ -34,6 +34,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "deadlines.view": EVERYONE,
     # The worker's steps: remind, record a breach, escalate (the system actor only).
     "deadlines.run": frozenset(),
+    # Mark an import left running by a dead process interrupted, at the next start (the system only).
+    "jobs.recover": frozenset(),
     # Acknowledge an escalated breach, which stops the escalation (DESIGN.md §4).
     "deadlines.acknowledge": frozenset(
         {Role.PEACE_OFFICE_STAFF, Role.PEACE_OFFICE_HEAD, Role.HEAD, Role.DEPUTY, Role.ADMIN}

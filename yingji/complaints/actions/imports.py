@@ -280,6 +280,7 @@ def mark_interrupted(actor: Actor, job: ImportJob) -> None:
     ``jobs.recover_interrupted`` with the job's lease held; does nothing
     unless the job is ``running``.
     """
+    require(actor, "jobs.recover")
     with transaction.atomic():
         job.refresh_from_db()
         if not ImportJob.objects.filter(pk=job.pk, state=ImportState.RUNNING).update(
