@@ -31,6 +31,7 @@ urlpatterns = [
     path("notifications/", include("yingji.notify.urls")),
     path("reports/", include("yingji.reports.urls")),
     path("complaints/", include("yingji.complaints.urls")),
+    path("audit/", include("yingji.audit.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

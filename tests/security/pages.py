@@ -416,6 +416,7 @@ def _by(w: World) -> dict[str, Req]:
 
 
 PAGE_CALLS["petitions:access_log"] = _one()
+PAGE_CALLS["audit:log"] = _one()
 PAGE_CALLS["petitions:detail"] = _pk("case_resolution")
 PAGE_CALLS["petitions:new_code"] = _pk("case_resolution")
 

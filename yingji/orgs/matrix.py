@@ -335,6 +335,7 @@ PAGES: dict[str, Page] = {
     "petitions:new": Page(need("petitions.receive"), need("petitions.receive")),
     "petitions:summary": Page({"unit": need("petitions.view"), "lead": need("petitions.view")}),
     "petitions:access_log": Page(need("audit.view")),
+    "audit:log": Page(need("audit.view")),
     "petitions:detail": Page(need("petitions.view")),
     "petitions:new_code": Page(need("petitions.view"), need("petitions.handle", also=HANDLER)),
     "petitions:document": Page(need("petitions.view")),

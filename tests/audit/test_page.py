@@ -1,0 +1,54 @@
+"""The auditor's audit-log page: the township's events only, filters, read-only (issue 8 §3)."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.conftest import client_for, member_of
+from yingji.audit.log import record
+from yingji.orgs.access import Actor
+from yingji.orgs.choices import Role
+
+pytestmark = pytest.mark.django_db
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def test_auditor_reads_the_townships_events_newest_first_and_filters(demo, other):
+    staff = Actor.for_member(member_of(demo, Role.PEACE_OFFICE_STAFF))
+    with time_machine.travel(datetime(2026, 11, 2, 23, 50, tzinfo=SH), tick=False):
+        record(staff, "earlywarning.register", demo, township=demo, after={"summary": "征地补偿"})
+    with time_machine.travel(datetime(2026, 11, 3, 0, 10, tzinfo=SH), tick=False):
+        record(staff, "earlywarning.verify", demo, township=demo, after={"verified": True})
+    outsider = Actor.for_member(member_of(other, Role.PEACE_OFFICE_STAFF))
+    record(
+        outsider, "earlywarning.register", other, township=other, after={"summary": "另一镇的事"}
+    )
+
+    auditor = client_for(member_of(demo, Role.AUDITOR))
+    url = reverse("audit:log")
+    page = auditor.get(url, {"action": "earlywarning"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert [r["event"].action for r in page.context["rows"]] == [
+        "earlywarning.verify",
+        "earlywarning.register",
+    ]
+    i = text.find("另一镇的事")
+    assert i < 0, text[i - 300 : i + 50]
+    assert "{&quot;summary&quot;: &quot;征地补偿&quot;}" in text
+    assert "2026年11月2日 23:50:00" in text  # local time, not UTC
+    by_day = auditor.get(url, {"action": "earlywarning", "date_from": "2026-11-03"})
+    assert [r["event"].action for r in by_day.context["rows"]] == ["earlywarning.verify"]
+    bad = auditor.get(url, {"date_from": "2026-13-01"}).content.decode()
+    assert 'value="2026-13-01"' in bad and "输入一个有效的日期。" in bad
+
+
+def test_only_audit_readers_open_the_page(demo):
+    url = reverse("audit:log")
+    assert client_for(member_of(demo, Role.PEACE_OFFICE_STAFF)).get(url).status_code == 403
+    assert client_for(member_of(demo, Role.HEAD)).get(url).status_code == 403
+    assert client_for(member_of(demo, Role.ADMIN)).get(url).status_code == 200
+    assert "审计日志" in client_for(member_of(demo, Role.AUDITOR)).get("/").content.decode()

@@ -1,0 +1,82 @@
+"""The auditor's page: the township's audit log, newest first, with filters (issue 8 §3).
+
+Read-only: nothing here changes anything, and the auditor can change nothing
+anywhere (``orgs.permissions``). The hash chain is checked with
+``yingji audit verify``; reads of petitioners' details are on their own page
+(``petitions:access_log``), linked from here.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from yingji.numbering import SHANGHAI
+from yingji.orgs.access import Actor, require
+
+from .models import AuditEvent
+
+PAGE_SIZE = 50
+
+
+class AuditFilterForm(forms.Form):
+    """Filters of the audit log: action and actor (parts of the text), local dates inclusive."""
+
+    action = forms.CharField(label=_("action"), required=False, max_length=80)
+    actor = forms.CharField(label=_("actor"), required=False, max_length=150)
+    date_from = forms.DateField(
+        label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+def _shown(value: object) -> str:
+    """Return an event's ``before`` / ``after`` as compact JSON (Chinese kept), or "—"."""
+    if value in (None, {}, ""):
+        return "—"
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+
+
+@login_required
+def log(request: HttpRequest) -> HttpResponse:
+    """Show the actor's township's audit events, newest first, 50 a page (``audit.view``).
+
+    Filters (GET): ``action`` and ``actor`` match part of the text; ``date_from``
+    / ``date_to`` are local (Asia/Shanghai) dates, both included. An invalid
+    filter is shown with its error and ignored.
+    """
+    actor = Actor.from_request(request)
+    require(actor, "audit.view", actor.township)
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.filter(township=actor.township).order_by("-seq")
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["action"]:
+            events = events.filter(action__icontains=data["action"])
+        if data["actor"]:
+            events = events.filter(actor_label__icontains=data["actor"])
+        if data["date_from"]:
+            events = events.filter(at__gte=datetime.combine(data["date_from"], time(0), SHANGHAI))
+        if data["date_to"]:
+            end = datetime.combine(data["date_to"] + timedelta(days=1), time(0), SHANGHAI)
+            events = events.filter(at__lt=end)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {"event": e, "before": _shown(e.before), "after": _shown(e.after)} for e in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/log.html",
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+    )
