@@ -60,6 +60,7 @@ FILTERS = [
     LedgerFilter(q="50%"),  # LIKE's wildcards in a query are plain text
     LedgerFilter(q="促销_"),
     LedgerFilter(status="open", q="拆迁", date_from=date(2026, 3, 5)),
+    LedgerFilter(date_from=date(1, 1, 1), date_to=date(9999, 12, 31)),  # the calendar's ends
 ]
 
 

@@ -140,10 +140,10 @@ class LedgerRows:
             if value:
                 where.append(f"w.{column} = %s")
                 params.append(value)
-        if f.date_from:
+        if f.date_from and f.date_from > _FIRST_DAY:  # bounds as in ledger()
             where.append("w.discovered_at >= %s")
             params.append(adapt(datetime.combine(f.date_from, time(0), SHANGHAI)))
-        if f.date_to:
+        if f.date_to and f.date_to < _LAST_DAY:
             where.append("w.discovered_at < %s")
             end = datetime.combine(f.date_to + timedelta(days=1), time(0), SHANGHAI)
             params.append(adapt(end))
