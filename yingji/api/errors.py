@@ -109,8 +109,11 @@ def schema_message(error: dict[str, Any]) -> str:
         "extra_forbidden": _("Unknown field."),
     }
     template = messages.get(kind)
+    reason = str(error.get("msg", kind))
+    if not error.get("ctx") and not reason.isascii():
+        return reason  # the product's own message (an upload check …), already translated
     if template is None:
-        return _("This value is not valid (%(reason)s).") % {"reason": error.get("msg", kind)}
+        return _("This value is not valid (%(reason)s).") % {"reason": reason}
     try:
         return template % {k: str(v) for k, v in ctx.items()}
     except (KeyError, TypeError, ValueError):
