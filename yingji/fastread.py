@@ -15,10 +15,68 @@ the ones the ORM would have built.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime, tzinfo
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import DateTimeField, Model
+
+Converter = Callable[[Any], Any]
+
+
+def _sqlite_datetime(tz: tzinfo) -> Converter:
+    """Return a converter of SQLite's datetimes (UTC, as Django stores them) to aware datetimes.
+
+    What ``DatabaseOperations.convert_datetimefield_value`` does for SQLite with
+    ``USE_TZ`` (``parse_datetime`` unless the sqlite3 module's decoder already
+    did, then ``make_aware`` in the connection's time zone ``tz``), without
+    its per-value lookups of the connection and settings: those were most of
+    the ledger page's row reading (150 datetimes a page). Text that
+    :meth:`datetime.fromisoformat` cannot read goes to Django's converter.
+    """
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, datetime):  # parsed by the sqlite3 module's "datetime" decoder
+            parsed = value
+        else:
+            try:
+                parsed = datetime.fromisoformat(value)
+            except (TypeError, ValueError):
+                return connection.ops.convert_datetimefield_value(value, None, connection)
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=tz)
+
+    return convert
+
+
+def converter(field: Any, alias: str) -> Converter | None:
+    """Return one function ``value -> value`` applying what the ORM applies to ``field``'s column.
+
+    ``field`` is a concrete model field selected under table ``alias``. The
+    backend's and the field's converters, in the ORM's order, composed; on
+    SQLite with time zones a datetime column gets :func:`_sqlite_datetime`,
+    which gives the same values. None when the column needs no conversion.
+    """
+    col = field.get_col(alias)
+    found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+    if not found:
+        return None
+    if (
+        connection.vendor == "sqlite"
+        and isinstance(field, DateTimeField)
+        and len(found) == 1
+        and getattr(found[0], "__name__", "") == "convert_datetimefield_value"
+        and connection.timezone is not None
+    ):
+        return _sqlite_datetime(connection.timezone)
+
+    def convert(value: Any) -> Any:
+        for step in found:
+            value = step(value, col, connection)
+        return value
+
+    return convert
 
 
 class RowReader:
@@ -39,21 +97,19 @@ class RowReader:
         self.columns = ", ".join(f"{alias}.{qn(str(f.column))}" for f in fields)
         self.width = len(fields)
         self.pk_index = fields.index(model._meta.pk)
-        self.converters: list[tuple[int, list[Callable[..., Any]], Any]] = []
+        self.converters: list[tuple[int, Converter]] = []
         for i, field in enumerate(fields):
-            col = field.get_col(alias)
-            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-            if found:
-                self.converters.append((i, found, col))
+            convert = converter(field, alias)
+            if convert is not None:
+                self.converters.append((i, convert))
 
     def build(self, values: Sequence[Any]) -> Model | None:
         """Return the instance of ``values`` (this reader's ``width`` values, in column order)."""
         if values[self.pk_index] is None:
             return None
         row = list(values)
-        for i, found, col in self.converters:
-            for convert in found:
-                row[i] = convert(row[i], col, connection)
+        for i, convert in self.converters:
+            row[i] = convert(row[i])
         return self.model.from_db(connection.alias, self.names, row)
 
 
@@ -69,17 +125,15 @@ class ValuesReader:
         qn = connection.ops.quote_name
         self.keys = [key for key, _alias, _field in fields]
         self.columns = ", ".join(f"{alias}.{qn(field.column)}" for _k, alias, field in fields)
-        self.converters: list[tuple[int, list[Callable[..., Any]], Any]] = []
+        self.converters: list[tuple[int, Converter]] = []
         for i, (_key, alias, field) in enumerate(fields):
-            col = field.get_col(alias)
-            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-            if found:
-                self.converters.append((i, found, col))
+            convert = converter(field, alias)
+            if convert is not None:
+                self.converters.append((i, convert))
 
     def read(self, row: Sequence[Any]) -> dict[str, Any]:
         """Return ``{key: value}`` of one row selected with :attr:`columns`, values converted."""
         values = list(row)
-        for i, found, col in self.converters:
-            for convert in found:
-                values[i] = convert(values[i], col, connection)
+        for i, convert in self.converters:
+            values[i] = convert(values[i])
         return dict(zip(self.keys, values, strict=True))

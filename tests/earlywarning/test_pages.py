@@ -107,6 +107,7 @@ def test_ledger_pages_with_a_fixed_number_of_queries(demo, staff):
     second = staff.get(url, {"page": 2})
     assert len(second.context["rows"]) == 13
     assert "第 2 页，共 2 页" in second.content.decode()
+    assert '<p class="muted">共 63 条预警信息</p>' in second.content.decode()
 
 
 def test_register_page_keeps_what_was_typed_and_places_errors(demo, staff):

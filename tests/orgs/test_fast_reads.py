@@ -1,6 +1,6 @@
 """The per-request reads written as SQL once (orgs.backends, yingji.sessions) give what the ORM gives."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -74,3 +74,35 @@ def test_a_ledger_page_runs_six_statements_whatever_the_page_size(demo):
     with CaptureQueriesContext(connection) as queries:
         assert len(client.get(url).context["rows"]) == 3
     assert len(queries.captured_queries) == 6, [q["sql"][:40] for q in queries.captured_queries]
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "2025-06-01 04:00:00",
+        "2025-06-01 04:00:00.123456",
+        "2025-06-01T04:00:00",
+        datetime(2025, 6, 1, 4, 0, 0, 7),  # as the sqlite3 module's "datetime" decoder gives it
+        None,
+    ],
+)
+def test_fast_datetime_converter_gives_what_django_gives(stored):
+    """fastread.converter's shortcut for SQLite's text datetimes equals Django's own converter."""
+    from datetime import UTC
+
+    from yingji.earlywarning.models import Warning
+    from yingji.fastread import converter
+
+    field = Warning._meta.get_field("discovered_at")
+    convert = converter(field, "w")
+    col = field.get_col("w")
+    steps = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+    expected = stored
+    for step in steps:
+        expected = step(expected, col, connection)
+    got = convert(stored) if convert else stored
+    assert got == expected and type(got) is type(expected)
+    if stored is not None:
+        assert got.tzinfo is not None and got.utcoffset() == timedelta(0)
+        naive = stored if isinstance(stored, datetime) else datetime.fromisoformat(stored)
+        assert got == naive.replace(tzinfo=UTC)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html import escape
 from typing import Any
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -166,6 +168,24 @@ def _filter_choices(plan: Plan, language: str | None) -> tuple[list[tuple[str, s
     return _CHOICES[key]
 
 
+class _Normalized(BaseChoiceIterator):
+    """Choices already in Django's normalized form (``[(value, label)]``), passed through as they are.
+
+    ``normalize_choices`` leaves a ``BaseChoiceIterator`` alone instead of
+    walking every option again, for the field and for its widget; the
+    ledger's filter sets four choice lists on every page.
+    """
+
+    def __init__(self, choices: list[tuple[str, str]]):
+        self.choices = choices
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.choices)
+
+    def __len__(self) -> int:
+        return len(self.choices)
+
+
 class FilterForm(forms.Form):
     """The ledger's filters (GET)."""
 
@@ -186,12 +206,12 @@ class FilterForm(forms.Form):
     def __init__(self, *args: Any, township: Township, plan: Plan, **kwargs: Any):
         super().__init__(*args, **kwargs)
         status, category, risk = _filter_choices(plan, get_language())
-        self.fields["status"].choices = status
-        self.fields["category"].choices = category
-        self.fields["village"].choices = [("", _("all"))] + [
-            (str(pk), name) for pk, name in village_names(township)
-        ]
-        self.fields["risk_level"].choices = risk
+        self.fields["status"].choices = _Normalized(status)
+        self.fields["category"].choices = _Normalized(category)
+        self.fields["village"].choices = _Normalized(
+            [("", status[0][1])] + [(str(pk), name) for pk, name in village_names(township)]
+        )
+        self.fields["risk_level"].choices = _Normalized(risk)
 
     def for_template(self) -> list[dict[str, Any]]:
         """Return the fields as the ledger template writes them out by hand, in form order.

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import Count, QuerySet
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from yingji.audit.models import AuditEvent
 from yingji.fastread import ValuesReader
@@ -209,7 +209,7 @@ def list_rows(rows: list[dict[str, Any]], detail_url: str = "/warnings/") -> lis
     ``total_text``. Plans come from the per-process cache of :class:`Plans`.
     """
     plans = Plans()
-    statuses = {value: str(label) for value, label in WarningStatus.choices}
+    statuses = _status_names(get_language())
     categories: dict[tuple[int, str], tuple[str, str]] = {}
     risks: dict[tuple[int, str], str] = {}
     dash = "—"
@@ -240,6 +240,12 @@ def list_rows(rows: list[dict[str, Any]], detail_url: str = "/warnings/") -> lis
         r["to_report_text"] = r["to_report"] or dash
         r["total_text"] = r["total"] or dash
     return rows
+
+
+@cache
+def _status_names(language: str | None) -> dict[str, str]:
+    """Return ``{status: display name}`` in ``language`` (the active one when called)."""
+    return {value: str(label) for value, label in WarningStatus.choices}
 
 
 def open_count(township: Township) -> int:
@@ -298,7 +304,7 @@ def local(dt: datetime | None) -> str:
     if dt is None:
         return ""
     d = dt.astimezone(SHANGHAI)
-    return f"{d.year}年{d.month}月{d.day}日 {d:%H:%M}"
+    return f"{d.year}年{d.month}月{d.day}日 {d.hour:02d}:{d.minute:02d}"
 
 
 def display_value(warning: Warning, key: str) -> str:

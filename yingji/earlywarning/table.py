@@ -33,19 +33,27 @@ def rows_html(rows: Iterable[dict[str, Any]]) -> SafeString:
     Chinese units written by ``queries.list_rows``.
     """
     out = []
+    named: dict[str, str] = {}  # category, risk and status names repeat down a page: escaped once
+
+    def _n(value: str) -> str:
+        found = named.get(value)
+        if found is None:
+            found = named[value] = escape(value)
+        return found
+
     for r in rows:
         units = r["units"]
         units_html = f'<br><small class="muted">{_e(units)}</small>' if units else ""
         out.append(
             f'<tr><td><a href="{r["url"]}">{_e(r["number"])}</a></td>'
             f"<td>{r['registered']}</td>"
-            f"<td>{_e(r['category_short'])}</td>"
+            f"<td>{_n(r['category_short'])}</td>"
             f"<td>{_e(r['place'])}</td>"
             f"<td>{_e(r['summary_short'])}</td>"
             f"<td>{r['headcount_text']}</td>"
-            f"<td>{_e(r['risk_text'])}</td>"
+            f"<td>{_n(r['risk_text'])}</td>"
             f"<td>{_e(r['lead_text'])}{units_html}</td>"
-            f"<td>{_e(r['status_name'])}</td>"
+            f"<td>{_n(r['status_name'])}</td>"
             f"<td>{r['to_report_text']}</td>"
             f"<td>{r['total_text']}</td></tr>"
         )

@@ -17,7 +17,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from yingji.deadlines.queries import deadlines_of
@@ -93,12 +95,16 @@ def ledger(request: HttpRequest) -> HttpResponse:
     rows = queries.list_rows(page.object_list, detail_url)
     query = request.GET.copy()
     query.pop("page", None)
+    filters = form.for_template()
+    total = page.paginator.count
     return render(
         request,
         "earlywarning/ledger.html",
         {
             "form": form,
-            "filters": form.for_template(),
+            "filters": filters,
+            "filters_html": mark_safe("".join(f["html"] for f in filters)),  # noqa: S308  # nosec: escaped in for_template
+            "count_text": ngettext("%(n)s warning", "%(n)s warnings", total) % {"n": total},
             "page": page,
             "rows": rows,
             "rows_html": table.rows_html(rows),  # written in Python: see table.py
