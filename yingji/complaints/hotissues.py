@@ -19,8 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sklearn.feature_extraction.text import TfidfVectorizer
-
 from .routing import tokens
 
 #: A specific place: a name ending in a place word (estate, road, village, school …).
@@ -108,6 +106,10 @@ def find_groups(
     """
     if not messages:
         return []
+    # Imported here, not at the top: scikit-learn takes seconds to import, and every start of
+    # the server and of each command loads this module through the URLs and the API.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     docs = [tokens(f"{m.subject} {m.subject} {m.text[:400]}") for m in messages]
     # bandit B106 takes token_pattern for a password: it is the tokenizer's regular expression.
     vectorizer = TfidfVectorizer(token_pattern=r"(?u)\S+", sublinear_tf=True, min_df=1)  # nosec B106

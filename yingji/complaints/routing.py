@@ -14,15 +14,16 @@ import io
 import logging
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jieba
-import joblib
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import classification_report, f1_score
-from sklearn.model_selection import train_test_split
-from sklearn.naive_bayes import ComplementNB
-from sklearn.pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
+# scikit-learn and joblib are imported in the functions that use them: they take seconds to
+# import, and this module is loaded at every start of the server and of each command (through
+# the URLs and the API), which most starts never train or read a model.
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -39,6 +40,10 @@ def fit(texts: Sequence[str], labels: Sequence[str]) -> Pipeline:
     """
     if len(set(labels)) < 2:
         raise ValueError("at least two different labels are needed")
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.naive_bayes import ComplementNB
+    from sklearn.pipeline import Pipeline
+
     # bandit B106 takes token_pattern for a password: it is the tokenizer's regular expression.
     words = TfidfVectorizer(token_pattern=r"(?u)\S+", sublinear_tf=True, min_df=1)  # nosec B106
     pipe = Pipeline(
@@ -67,6 +72,9 @@ def evaluate(
     {"precision", "recall", "f1", "support"}}, "train": n, "test": n,
     "train_seconds": s}``.
     """
+    from sklearn.metrics import classification_report, f1_score
+    from sklearn.model_selection import train_test_split
+
     x_train, x_test, y_train, y_test = train_test_split(
         list(texts), list(labels), test_size=test_size, random_state=seed, stratify=list(labels)
     )
@@ -97,6 +105,8 @@ def evaluate(
 
 def dumps(models: dict[str, Pipeline | None]) -> bytes:
     """Serialise ``{"category": pipe, "unit": pipe}`` (joblib) for ``RoutingModel.blob``."""
+    import joblib
+
     out = io.BytesIO()
     joblib.dump(models, out)
     return out.getvalue()
@@ -104,4 +114,6 @@ def dumps(models: dict[str, Pipeline | None]) -> bytes:
 
 def loads(blob: bytes) -> dict[str, Pipeline | None]:
     """Read what :func:`dumps` wrote (only blobs Yingji wrote itself to its own database)."""
+    import joblib
+
     return joblib.load(io.BytesIO(blob))  # type: ignore[no-any-return]
