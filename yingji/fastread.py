@@ -24,7 +24,7 @@ from django.db.models import DateTimeField, Model
 Converter = Callable[[Any], Any]
 
 
-def _sqlite_datetime(tz: tzinfo) -> Converter:
+def _sqlite_datetime(tz: tzinfo, django_convert: Callable[..., Any], col: Any) -> Converter:
     """Return a converter of SQLite's datetimes (UTC, as Django stores them) to aware datetimes.
 
     What ``DatabaseOperations.convert_datetimefield_value`` does for SQLite with
@@ -32,7 +32,8 @@ def _sqlite_datetime(tz: tzinfo) -> Converter:
     did, then ``make_aware`` in the connection's time zone ``tz``), without
     its per-value lookups of the connection and settings: those were most of
     the ledger page's row reading (150 datetimes a page). Text that
-    :meth:`datetime.fromisoformat` cannot read goes to Django's converter.
+    :meth:`datetime.fromisoformat` cannot read goes to Django's converter
+    ``django_convert`` (called as the ORM calls it, with the column ``col``).
     """
 
     def convert(value: Any) -> Any:
@@ -44,7 +45,7 @@ def _sqlite_datetime(tz: tzinfo) -> Converter:
             try:
                 parsed = datetime.fromisoformat(value)
             except (TypeError, ValueError):
-                return connection.ops.convert_datetimefield_value(value, None, connection)
+                return django_convert(value, col, connection)
         return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=tz)
 
     return convert
@@ -69,7 +70,7 @@ def converter(field: Any, alias: str) -> Converter | None:
         and getattr(found[0], "__name__", "") == "convert_datetimefield_value"
         and connection.timezone is not None
     ):
-        return _sqlite_datetime(connection.timezone)
+        return _sqlite_datetime(connection.timezone, found[0], col)
 
     def convert(value: Any) -> Any:
         for step in found:
