@@ -59,8 +59,24 @@ class PlanVersion(models.Model):
 
     @cached_property
     def plan(self) -> Plan:
-        """The validated :class:`~yingji.plans.schema.Plan` of this version."""
-        return Plan.model_validate(self.data)
+        """The validated :class:`~yingji.plans.schema.Plan` of this version.
+
+        Validated once per process for each published text (keyed by its
+        ``sha256``, which ``plans.actions.publish`` computes from
+        ``source_text``, the text ``data`` is read from): a version never
+        changes, a :class:`Plan` is frozen, and validating the whole plan took
+        several milliseconds on every page that shows an incident or a warning.
+        """
+        if not self.sha256:
+            return Plan.model_validate(self.data)
+        found = _VALIDATED.get(self.sha256)
+        if found is None:
+            found = _VALIDATED[self.sha256] = Plan.model_validate(self.data)
+        return found
+
+
+#: Validated plans by the sha256 of their published text (see :attr:`PlanVersion.plan`).
+_VALIDATED: dict[str, Plan] = {}
 
 
 class PlanDraft(models.Model):
