@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import time_machine
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
@@ -147,3 +148,45 @@ def test_routing_page_suggests_and_records_a_correction(demo, other):
 
 def outsider_status(other, url: str) -> int:
     return client_for(member_of(other, Role.PEACE_OFFICE_STAFF)).get(url).status_code
+
+
+MAPPING = {
+    "number": "编号",
+    "subject": "标题",
+    "posted_at": "来电时间",
+    "text": "诉求内容",
+    "replied_at": "办结时间",
+    "reply": "办理结果",
+}
+
+
+def test_an_import_started_twice_runs_once(demo):
+    """A second start of the same job (a double click: both requests read it as uploaded) is refused.
+
+    It used to import the file again: the job's figures were reset (1 written
+    became 0 written, 1 unchanged) and a second ``complaints.import`` event was
+    recorded.
+    """
+    from yingji.audit.models import AuditEvent
+    from yingji.complaints import views
+    from yingji.complaints.actions import start_import
+    from yingji.complaints.models import ImportJob
+    from yingji.orgs.access import Actor
+
+    staff = Actor.for_member(member_of(demo, Role.PEACE_OFFICE_STAFF))
+    with time_machine.travel(NOW, tick=False):
+        job = start_import(
+            staff, demo, source="12345热线", filename="h.xlsx", content=_export(HOTLINE)
+        )
+        stale = ImportJob.objects.get(pk=job.pk)  # read by the second request, still "uploaded"
+        views._start(staff, job, MAPPING)
+        try:
+            views._start(staff, stale, MAPPING)
+        except ValidationError as exc:
+            assert exc.messages == ["此次导入已执行。"]
+        else:
+            raise AssertionError("the second start was not refused")
+    job.refresh_from_db()
+    assert (job.state, job.created, job.unchanged) == ("done", 1, 0)
+    assert AuditEvent.objects.filter(action="complaints.import").count() == 1
+    assert PetitionCase.objects.filter(township=demo).count() == 1
