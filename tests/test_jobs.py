@@ -200,7 +200,7 @@ def test_the_worker_and_the_server_recover_at_start(demo, monkeypatch):
     assert called == [True]
 
 
-class _InlineThread:
+class InlineThread:
     """``threading.Thread`` whose ``start`` runs the target at once (the background path, in order)."""
 
     def __init__(self, target, name, daemon):
@@ -208,6 +208,16 @@ class _InlineThread:
 
     def start(self):
         self.target()
+
+
+class KeptConnection:
+    """The test's database connection, which a job thread's ``connection.close()`` leaves open."""
+
+    def __getattr__(self, name):
+        return getattr(connection, name)
+
+    def close(self):
+        pass
 
 
 def test_a_refused_background_run_leaves_a_running_job_running(demo, monkeypatch):
@@ -224,12 +234,12 @@ def test_a_refused_background_run_leaves_a_running_job_running(demo, monkeypatch
 
     job = left_running(demo)
     monkeypatch.setattr(views_io, "INLINE_ROWS", 0)
-    monkeypatch.setattr(jobs.threading, "Thread", _InlineThread)
+    monkeypatch.setattr(jobs.threading, "Thread", InlineThread)
     monkeypatch.setattr(jobs, "close_old_connections", lambda: None)
     client = client_for(member_of(demo, Role.PEACE_OFFICE_STAFF))
     lease = jobs.hold(LEDGER, job.pk)  # its runner lives
     # The thread closes its own connection at the end: here that is the test's.
-    monkeypatch.setattr(jobs, "connection", type("Kept", (), {"close": lambda self: None})())
+    monkeypatch.setattr(jobs, "connection", KeptConnection())
     try:
         mapping = {name: str(index) for name, index in job.mapping.items()}
         for data in ({"action": "run"}, {"action": "check", **mapping}):

@@ -190,3 +190,30 @@ def test_an_import_started_twice_runs_once(demo):
     assert (job.state, job.created, job.unchanged) == ("done", 1, 0)
     assert AuditEvent.objects.filter(action="complaints.import").count() == 1
     assert PetitionCase.objects.filter(township=demo).count() == 1
+
+
+def test_a_refused_background_import_gives_the_job_its_state_back(demo, monkeypatch):
+    """A refusal in the background thread leaves the job startable, not "running" for ever."""
+    from tests.test_jobs import InlineThread, KeptConnection
+    from yingji import jobs
+    from yingji.complaints import actions, views
+    from yingji.complaints.actions.imports import JOB_KIND
+    from yingji.orgs.access import Actor
+
+    def refused(*args, **kwargs):
+        raise ValidationError({"number": "缺少必需的列"})
+
+    staff = Actor.for_member(member_of(demo, Role.PEACE_OFFICE_STAFF))
+    with time_machine.travel(NOW, tick=False):
+        job = actions.start_import(
+            staff, demo, source="12345热线", filename="h.xlsx", content=_export(HOTLINE)
+        )
+    monkeypatch.setattr(views, "INLINE_ROWS", 0)
+    monkeypatch.setattr(jobs.threading, "Thread", InlineThread)
+    monkeypatch.setattr(jobs, "close_old_connections", lambda: None)
+    monkeypatch.setattr(jobs, "connection", KeptConnection())
+    monkeypatch.setattr(actions, "run_import", refused)
+    views._start(staff, job, MAPPING)
+    job.refresh_from_db()
+    assert job.state == "uploaded"
+    assert (JOB_KIND, job.pk) not in jobs._HELD

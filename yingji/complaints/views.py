@@ -106,19 +106,26 @@ def _start(actor: Actor, job: ImportJob, mapping: dict[str, str]) -> None:
     except BaseException:
         lease.release()
         raise
+
+    def work() -> None:
+        try:
+            actions.run_import(actor, job, mapping=mapping)
+        except ValidationError:  # refused before any row was written: the job is as it was
+            actions.unmark_running(job, before)
+            raise
+
     try:
         run_job(
             f"complaints-import-{job.pk}",
             job.total,
             INLINE_ROWS,
-            lambda: actions.run_import(actor, job, mapping=mapping),
+            work,
             lambda: actions.mark_failed(job),
             lease=lease,
         )
-    except ValidationError:  # refused inline before any row was written
-        actions.unmark_running(job, before)
+    except ValidationError:
         raise
-    except BaseException:
+    except BaseException:  # inline: an unexpected error (a thread's is on_failure's)
         actions.mark_failed(job)
         raise
 
