@@ -296,7 +296,8 @@ def month_workbook(township, cases: QuerySet[PetitionCase], month: str, now: dat
     _write_rows(defs, ["指标", "定义（分子与分母）", "汇总表中的公式"], [])
     for key in stats.RATE_KEYS + stats.DURATION_KEYS:
         name, text = stats.DEFINITIONS[key]
-        defs.append([name, text, FORMULA_TEXT.get(key, "")])
+        # The formulas are shown as text: written as formulas they were broken references.
+        defs.append(row_of(defs, [name, text, FORMULA_TEXT.get(key, "")]))
     defs.column_dimensions["B"].width = 90
     defs.column_dimensions["C"].width = 60
     for r in defs.iter_rows(min_row=2):
