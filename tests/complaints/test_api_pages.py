@@ -34,6 +34,15 @@ HOTLINE = [
     ["H2", "东岭村停水", "2026年10月2日 8时30分", "停水三天", "2026/12/30 10:00:00", "已复"],
     ["H3", "", "2026/10/3 9:00:00", "无标题", "", ""],
 ]
+#: The page's column mapping of the hotline export: field → header.
+MAPPING = {
+    "number": "编号",
+    "subject": "标题",
+    "posted_at": "来电时间",
+    "text": "诉求内容",
+    "replied_at": "办结时间",
+    "reply": "办理结果",
+}
 
 
 def test_import_page_maps_columns_saves_them_and_lists_unreadable_rows(demo):
@@ -46,18 +55,7 @@ def test_import_page_maps_columns_saves_them_and_lists_unreadable_rows(demo):
         assert page.status_code == 302
         mapping = client.get(page["Location"])
         assert "对应列" in mapping.content.decode()
-        done = client.post(
-            page["Location"],
-            {
-                "number": "编号",
-                "subject": "标题",
-                "posted_at": "来电时间",
-                "text": "诉求内容",
-                "replied_at": "办结时间",
-                "reply": "办理结果",
-            },
-            follow=True,
-        )
+        done = client.post(page["Location"], MAPPING, follow=True)
     text = done.content.decode()
     assert "已写入1件信访事项" in text
     assert "缺少留言主题" in text and "答复时间早于受理时间或晚于当前时间" in text
@@ -148,16 +146,6 @@ def test_routing_page_suggests_and_records_a_correction(demo, other):
 
 def outsider_status(other, url: str) -> int:
     return client_for(member_of(other, Role.PEACE_OFFICE_STAFF)).get(url).status_code
-
-
-MAPPING = {
-    "number": "编号",
-    "subject": "标题",
-    "posted_at": "来电时间",
-    "text": "诉求内容",
-    "replied_at": "办结时间",
-    "reply": "办理结果",
-}
 
 
 def test_an_import_started_twice_runs_once(demo):
