@@ -8,6 +8,8 @@ every known vulnerability counts as one to fix: upgrade the pin to a fixed
 version. When the vulnerability data cannot be reached (pip-audit then skips
 every package as "not found"), this says so plainly and exits 0, since an
 unreachable service is not a finding; YINGJI_AUDIT_STRICT=1 makes it exit 2.
+A report that lists no package at all (requirement files it could not read)
+exits 2: a gate that audited nothing must not pass.
 """
 
 from __future__ import annotations
@@ -50,7 +52,10 @@ def main() -> int:
     )
     if found:
         return 1
-    if deps and not audited:
+    if not deps:  # the requirement files named nothing pip-audit could read: a broken gate
+        print("pip-audit: NOTHING WAS AUDITED - it read no pinned package")
+        return 2
+    if not audited:
         print(
             "pip-audit: NOTHING WAS AUDITED - the vulnerability data could not be reached "
             f"({skipped[0]['skip_reason']})."

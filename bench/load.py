@@ -95,6 +95,7 @@ GOALS = {
 
 
 def say(text: str) -> None:
+    """Print a line of the run's report at once (the run takes minutes)."""
     print(text, flush=True)
 
 
@@ -525,12 +526,14 @@ def build(var: Path, hook_url: str) -> list[dict]:
 
 
 def free_port() -> int:
+    """Return a TCP port of 127.0.0.1 free at the moment of asking."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 def wait_for(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Wait until 127.0.0.1:``port`` accepts connections; ``RuntimeError`` if ``proc`` exits or after ``timeout`` s."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -586,6 +589,7 @@ def high_water_mb(pid: int) -> float:
 
 
 def stop(proc: subprocess.Popen | None) -> None:
+    """Stop ``proc`` (if running) with SIGTERM, then SIGKILL after 15 s."""
     if proc is None or proc.poll() is not None:
         return
     proc.send_signal(signal.SIGTERM)
@@ -597,6 +601,11 @@ def stop(proc: subprocess.Popen | None) -> None:
 
 
 def main(argv: list[str]) -> int:
+    """Build a township in a temporary directory, serve it, load it, print the figures; return 0.
+
+    The figures and whether the goals (:data:`GOALS`) were met are printed as
+    one JSON line at the end; the exit status is 0 whether they were met or not.
+    """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=USERS)
     parser.add_argument("--duration", type=float, default=DURATION_S, help="seconds of load")
@@ -622,7 +631,7 @@ def main(argv: list[str]) -> int:
     os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yingji.settings")
     sys.path.insert(0, str(ROOT))
-    server = clients = None
+    server = clients = log = None
     hook = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     threading.Thread(target=hook.serve_forever, daemon=True).start()
     try:
@@ -637,7 +646,7 @@ def main(argv: list[str]) -> int:
         from yingji.notify.models import Notification
 
         port = free_port()
-        log = open(var / "server.log", "w")  # noqa: SIM115 (closed in finally by the process's end)
+        log = open(var / "server.log", "w")  # noqa: SIM115 (closed in the finally below)
         command = [str(BIN / "yingji"), "serve", "--port", str(port)]
         if args.threads:
             command += ["--threads", str(args.threads)]
@@ -820,7 +829,10 @@ def main(argv: list[str]) -> int:
     finally:
         stop(clients)
         stop(server)
+        if log is not None:
+            log.close()
         hook.shutdown()
+        hook.server_close()
         if args.keep:
             say(f"kept {var}")
         else:

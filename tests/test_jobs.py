@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 
@@ -197,3 +198,96 @@ def test_the_worker_and_the_server_recover_at_start(demo, monkeypatch):
     with pytest.raises(Stop):
         serve.Command().handle(host="127.0.0.1", port=0, threads=1, no_worker=True)
     assert called == [True]
+
+
+class InlineThread:
+    """``threading.Thread`` whose ``start`` runs the target at once (the background path, in order)."""
+
+    def __init__(self, target, name, daemon):
+        self.target = target
+
+    def start(self):
+        self.target()
+
+
+class KeptConnection:
+    """The test's database connection, which a job thread's ``connection.close()`` leaves open."""
+
+    def __getattr__(self, name):
+        return getattr(connection, name)
+
+    def close(self):
+        pass
+
+
+def test_a_refused_background_run_leaves_a_running_job_running(demo, monkeypatch):
+    """Clicking "Import" again on a ledger job another process is writing: refused, nothing changed.
+
+    The background thread's ``ValidationError`` ("already run") used to count as
+    a failure, and ``mark_failed`` then marked the job being written ``failed``.
+    """
+    from django.urls import reverse
+
+    from tests.conftest import client_for, member_of
+    from yingji.earlywarning import views_io
+    from yingji.orgs.choices import Role
+
+    job = left_running(demo)
+    monkeypatch.setattr(views_io, "INLINE_ROWS", 0)
+    monkeypatch.setattr(jobs.threading, "Thread", InlineThread)
+    monkeypatch.setattr(jobs, "close_old_connections", lambda: None)
+    client = client_for(member_of(demo, Role.PEACE_OFFICE_STAFF))
+    lease = jobs.hold(LEDGER, job.pk)  # its runner lives
+    # The thread closes its own connection at the end: here that is the test's.
+    monkeypatch.setattr(jobs, "connection", KeptConnection())
+    try:
+        mapping = {name: str(index) for name, index in job.mapping.items()}
+        for data in ({"action": "run"}, {"action": "check", **mapping}):
+            page = client.post(reverse("earlywarning:import_job", args=[job.pk]), data)
+            assert page.status_code == 302
+            assert LedgerImport.objects.get(pk=job.pk).state == "running", data["action"]
+    finally:
+        lease.release()
+
+
+def test_running_a_ledger_job_whose_lease_another_process_holds_is_refused(demo):
+    """The lease of a job another process writes answers "already run", not a server error."""
+    job = checked_job(demo)
+    other = other_process_holds(LEDGER, job.pk)
+    try:
+        with pytest.raises(ValidationError) as refused:
+            run_import(staff_of(demo), job)
+    finally:
+        other.kill()
+        other.wait()
+    assert refused.value.messages == ["此次导入已执行。"]
+    assert LedgerImport.objects.get(pk=job.pk).state == "checked"
+
+
+def test_a_lease_connection_that_fails_is_closed(monkeypatch):
+    """PostgreSQL: the lease's own connection is closed when taking the lock fails (it leaked)."""
+
+    class Raw:
+        autocommit = False
+        closed = False
+
+        def cursor(self):
+            raise OSError("server closed the connection")
+
+        def close(self):
+            self.closed = True
+
+    raw = Raw()
+    fake = type(
+        "Pg",
+        (),
+        {
+            "vendor": "postgresql",
+            "get_connection_params": lambda self: {},
+            "get_new_connection": lambda self, params: raw,
+        },
+    )()
+    monkeypatch.setattr(jobs, "connection", fake)
+    with pytest.raises(OSError):
+        jobs.hold(LEDGER, 12345, wait_s=0)
+    assert raw.closed and (LEDGER, 12345) not in jobs._HELD

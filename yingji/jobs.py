@@ -32,6 +32,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
 from django.utils.module_loading import import_string
 
@@ -76,10 +77,14 @@ def _try_take(kind: str, pk: int) -> Callable[[], None] | None:
     """Take the lease of ``(kind, pk)`` at the database or file level; return its release, or None."""
     if connection.vendor == "postgresql":
         raw = connection.get_new_connection(connection.get_connection_params())
-        raw.autocommit = True
-        with raw.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", _pg_keys(kind, pk))
-            row = cursor.fetchone()
+        try:
+            raw.autocommit = True
+            with raw.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", _pg_keys(kind, pk))
+                row = cursor.fetchone()
+        except BaseException:
+            raw.close()  # the connection is the lease's alone: never left open
+            raise
         if not (row and row[0]):
             raw.close()
             return None
@@ -204,7 +209,10 @@ def run_job(
     """Run ``work`` now when ``rows`` ≤ ``inline_rows`` (or ``YINGJI_JOBS_INLINE``), else in a daemon thread.
 
     In the thread an unexpected error is logged and ``on_failure`` (an action
-    recording the job as failed) is called; ``work`` runs its own transaction,
+    recording the job as failed) is called; a ``ValidationError`` (the action
+    refused, e.g. a job another request runs already, and changed nothing)
+    is only logged, so that a job another thread or process writes is not
+    marked failed; ``work`` runs its own transaction,
     so nothing half-written stays. ``lease`` (from :func:`hold`, taken before
     the job was marked running) is released when the work has ended, inline or
     in the thread. Progress that a job keeps in memory is seen only in this
@@ -222,6 +230,8 @@ def run_job(
         close_old_connections()
         try:
             work()
+        except ValidationError as exc:  # a refusal changed nothing: not a failure of the job
+            log.warning("%s refused: %s", name, "; ".join(exc.messages))
         except Exception:  # the page shows the job failed; the log has why
             log.exception("%s failed", name)
             on_failure()

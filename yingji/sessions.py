@@ -21,6 +21,12 @@ from django.utils import timezone
 
 @cache
 def _statement() -> str:
+    """Return the SQL of :meth:`SessionStore.load` (built once, from the model's names).
+
+    Parameters: the session key, and "now" adapted as the database stores
+    datetimes (``expire_date > now``: an expired session is no session, as in
+    Django's own ``_get_session_from_db``).
+    """
     qn = connection.ops.quote_name
     meta = Session._meta
     return (

@@ -139,10 +139,15 @@ def limit(purpose: str) -> int:
 
 
 def _refuse(message: str) -> ValidationError:
+    """Return the ``ValidationError`` (code ``upload``) of a refused file with ``message``."""
     return ValidationError(message, code="upload")
 
 
 def _size_of(data: Any) -> int:
+    """Return the size of ``data`` in bytes: its length, an ``UploadedFile``'s ``size``, or by seeking.
+
+    A file read by seeking is left at the position it had.
+    """
     if isinstance(data, bytes | bytearray | memoryview):
         return len(data)
     size = getattr(data, "size", None)
@@ -156,6 +161,7 @@ def _size_of(data: Any) -> int:
 
 
 def _as_file(data: Any) -> IO[bytes]:
+    """Return ``data`` as a seekable binary file (bytes are wrapped, a file is returned as it is)."""
     return io.BytesIO(bytes(data)) if isinstance(data, bytes | bytearray | memoryview) else data
 
 

@@ -52,3 +52,18 @@ def test_only_audit_readers_open_the_page(demo):
     assert client_for(member_of(demo, Role.HEAD)).get(url).status_code == 403
     assert client_for(member_of(demo, Role.ADMIN)).get(url).status_code == 200
     assert "审计日志" in client_for(member_of(demo, Role.AUDITOR)).get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "dates", [{"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}, {"date_to": "0001-01-01"}]
+)
+def test_dates_at_the_calendars_ends_bound_nothing_instead_of_failing(demo, dates):
+    """A date whose local midnight (or the next day's) falls outside ``datetime`` was a 500."""
+    staff = Actor.for_member(member_of(demo, Role.PEACE_OFFICE_STAFF))
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=SH), tick=False):
+        record(staff, "earlywarning.verify", demo, township=demo, after={"verified": True})
+    url = reverse("audit:log")
+    page = client_for(member_of(demo, Role.AUDITOR)).get(url, {"action": "earlywarning", **dates})
+    assert page.status_code == 200
+    expected = [] if dates == {"date_to": "0001-01-01"} else ["earlywarning.verify"]
+    assert [r["event"].action for r in page.context["rows"]] == expected

@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import time_machine
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
@@ -33,6 +34,15 @@ HOTLINE = [
     ["H2", "东岭村停水", "2026年10月2日 8时30分", "停水三天", "2026/12/30 10:00:00", "已复"],
     ["H3", "", "2026/10/3 9:00:00", "无标题", "", ""],
 ]
+#: The page's column mapping of the hotline export: field → header.
+MAPPING = {
+    "number": "编号",
+    "subject": "标题",
+    "posted_at": "来电时间",
+    "text": "诉求内容",
+    "replied_at": "办结时间",
+    "reply": "办理结果",
+}
 
 
 def test_import_page_maps_columns_saves_them_and_lists_unreadable_rows(demo):
@@ -45,18 +55,7 @@ def test_import_page_maps_columns_saves_them_and_lists_unreadable_rows(demo):
         assert page.status_code == 302
         mapping = client.get(page["Location"])
         assert "对应列" in mapping.content.decode()
-        done = client.post(
-            page["Location"],
-            {
-                "number": "编号",
-                "subject": "标题",
-                "posted_at": "来电时间",
-                "text": "诉求内容",
-                "replied_at": "办结时间",
-                "reply": "办理结果",
-            },
-            follow=True,
-        )
+        done = client.post(page["Location"], MAPPING, follow=True)
     text = done.content.decode()
     assert "已写入1件信访事项" in text
     assert "缺少留言主题" in text and "答复时间早于受理时间或晚于当前时间" in text
@@ -147,3 +146,62 @@ def test_routing_page_suggests_and_records_a_correction(demo, other):
 
 def outsider_status(other, url: str) -> int:
     return client_for(member_of(other, Role.PEACE_OFFICE_STAFF)).get(url).status_code
+
+
+def test_an_import_started_twice_runs_once(demo):
+    """A second start of the same job (a double click: both requests read it as uploaded) is refused.
+
+    It used to import the file again: the job's figures were reset (1 written
+    became 0 written, 1 unchanged) and a second ``complaints.import`` event was
+    recorded.
+    """
+    from yingji.audit.models import AuditEvent
+    from yingji.complaints import views
+    from yingji.complaints.actions import start_import
+    from yingji.complaints.models import ImportJob
+    from yingji.orgs.access import Actor
+
+    staff = Actor.for_member(member_of(demo, Role.PEACE_OFFICE_STAFF))
+    with time_machine.travel(NOW, tick=False):
+        job = start_import(
+            staff, demo, source="12345热线", filename="h.xlsx", content=_export(HOTLINE)
+        )
+        stale = ImportJob.objects.get(pk=job.pk)  # read by the second request, still "uploaded"
+        views._start(staff, job, MAPPING)
+        try:
+            views._start(staff, stale, MAPPING)
+        except ValidationError as exc:
+            assert exc.messages == ["此次导入已执行。"]
+        else:
+            raise AssertionError("the second start was not refused")
+    job.refresh_from_db()
+    assert (job.state, job.created, job.unchanged) == ("done", 1, 0)
+    assert AuditEvent.objects.filter(action="complaints.import").count() == 1
+    assert PetitionCase.objects.filter(township=demo).count() == 1
+
+
+def test_a_refused_background_import_gives_the_job_its_state_back(demo, monkeypatch):
+    """A refusal in the background thread leaves the job startable, not "running" for ever."""
+    from tests.test_jobs import InlineThread, KeptConnection
+    from yingji import jobs
+    from yingji.complaints import actions, views
+    from yingji.complaints.actions.imports import JOB_KIND
+    from yingji.orgs.access import Actor
+
+    def refused(*args, **kwargs):
+        raise ValidationError({"number": "缺少必需的列"})
+
+    staff = Actor.for_member(member_of(demo, Role.PEACE_OFFICE_STAFF))
+    with time_machine.travel(NOW, tick=False):
+        job = actions.start_import(
+            staff, demo, source="12345热线", filename="h.xlsx", content=_export(HOTLINE)
+        )
+    monkeypatch.setattr(views, "INLINE_ROWS", 0)
+    monkeypatch.setattr(jobs.threading, "Thread", InlineThread)
+    monkeypatch.setattr(jobs, "close_old_connections", lambda: None)
+    monkeypatch.setattr(jobs, "connection", KeptConnection())
+    monkeypatch.setattr(actions, "run_import", refused)
+    views._start(staff, job, MAPPING)
+    job.refresh_from_db()
+    assert job.state == "uploaded"
+    assert (JOB_KIND, job.pk) not in jobs._HELD

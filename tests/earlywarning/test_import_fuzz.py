@@ -12,19 +12,16 @@ transaction rolled back at its end.
 
 from __future__ import annotations
 
-import io
-import os
 from datetime import date, datetime
 from unittest import mock
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import event, example, given
 from hypothesis import strategies as st
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from tests.conftest import member_of
+from tests.fuzzcells import FUZZ, assert_only_value_errors, chinese, rows_of, text, workbook
 from yingji.earlywarning import import_actions
 from yingji.earlywarning.import_actions import import_file
 from yingji.earlywarning.models import Warning
@@ -41,15 +38,9 @@ from yingji.orgs.choices import Role
 
 pytestmark = pytest.mark.django_db
 
-#: Examples per run; YINGJI_FUZZ_EXAMPLES raises it for a longer local hunt.
-EXAMPLES = int(os.environ.get("YINGJI_FUZZ_EXAMPLES", "40"))
 FIELDS = [name for name, _h in COLUMNS]
 HEADER_ROW = [header for _name, header in COLUMNS]
 
-text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40).map(
-    lambda s: ILLEGAL_CHARACTERS_RE.sub("", s)
-)
-chinese = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), max_size=30)
 any_cell = st.one_of(
     st.none(),
     st.just(""),
@@ -102,29 +93,7 @@ EDGE = {name: EDGE_TIMES for name in TIME_FIELDS} | {
 }
 
 
-@st.composite
-def row(draw) -> list:
-    """One row: plausible cells, with a few columns (any of them) holding anything at all."""
-    chaos = set(draw(st.lists(st.sampled_from(FIELDS), max_size=3)))
-    return [
-        draw(EDGE[name] | any_cell if name in EDGE else any_cell)
-        if name in chaos
-        else draw(PLAUSIBLE[name])
-        if name in PLAUSIBLE
-        else None
-        for name in FIELDS
-    ]
-
-
-def workbook(rows: list[list]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(HEADER_ROW)
-    for cells in rows:
-        ws.append(cells)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+row = rows_of(FIELDS, PLAUSIBLE, EDGE, any_cell)
 
 
 @pytest.fixture
@@ -132,22 +101,15 @@ def staff(demo) -> Actor:
     return Actor.for_member(member_of(demo, Role.PEACE_OFFICE_STAFF))
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(rows=st.lists(row(), min_size=1, max_size=6), skip_bad=st.booleans())
+@FUZZ
+@given(rows=st.lists(row, min_size=1, max_size=6), skip_bad=st.booleans())
 def test_random_cells_never_crash_and_write_all_good_rows_or_nothing(demo, staff, rows, skip_bad):
-    content = workbook(rows)
+    content = workbook(HEADER_ROW, rows)
     with transaction.atomic():
         before = Warning.objects.filter(township=demo).count()
         job = import_file(staff, demo, filename="随机.xlsx", content=content, skip_bad=skip_bad)
         written = Warning.objects.filter(township=demo).count() - before
-        data_rows = set(range(2, len(rows) + 2)) & {
-            i + 2 for i, cells in enumerate(rows) if any(_non_empty(c) for c in cells)
-        }
+        data_rows = {i + 2 for i, cells in enumerate(rows) if any(_non_empty(c) for c in cells)}
         columns = {column_name(i, h) for i, h in enumerate(HEADER_ROW)} | set(HEADERS.values())
         for problem in job.problems:
             assert problem["row"] in data_rows
@@ -168,15 +130,11 @@ def test_random_cells_never_crash_and_write_all_good_rows_or_nothing(demo, staff
         transaction.set_rollback(True)
 
 
-@settings(max_examples=EXAMPLES, deadline=None, database=None)
+@FUZZ
 @given(any_cell | EDGE_TIMES | EDGE_NUMBERS)
 @example(10**400)  # a hand-made file can hold it; openpyxl cannot write it
 def test_the_cell_parsers_raise_only_value_errors(value):
-    for parse in (parse_time, parse_headcount):
-        try:
-            parse(value)
-        except ValueError as exc:
-            assert str(exc).strip()
+    assert_only_value_errors((parse_time, parse_headcount), value)
 
 
 def _non_empty(value) -> bool:
@@ -201,6 +159,6 @@ def test_a_failure_while_writing_leaves_nothing_behind(demo, staff):
         return real_record(actor, action, *args, **kwargs)
 
     with mock.patch.object(import_actions, "record", failing), pytest.raises(RuntimeError):
-        import_file(staff, demo, filename="五行.xlsx", content=workbook(rows))
+        import_file(staff, demo, filename="五行.xlsx", content=workbook(HEADER_ROW, rows))
     assert Warning.objects.filter(township=demo).count() == 0
     assert len(calls) == 3

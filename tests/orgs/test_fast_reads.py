@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from tests.conftest import client_for, member_of
 from tests.earlywarning.test_lifecycle import register
 from yingji.orgs.backends import HAS_DEVICE, MemberBackend
 from yingji.orgs.choices import Role
+from yingji.orgs.models import Member
 from yingji.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +108,51 @@ def test_fast_datetime_converter_gives_what_django_gives(stored):
         assert got.tzinfo is not None and got.utcoffset() == timedelta(0)
         naive = stored if isinstance(stored, datetime) else datetime.fromisoformat(stored)
         assert got == naive.replace(tzinfo=UTC)
+
+
+def _with_cookie(key: str) -> Client:
+    """A fresh client carrying only the session cookie ``key`` (a second browser, or a thief)."""
+    other = Client()
+    other.cookies["sessionid"] = key
+    return other
+
+
+def test_sessions_end_as_with_djangos_own_reads(demo):
+    """Logout, a password changed elsewhere, an inactive user or member, a rotated key: no login."""
+    staff = member_of(demo, Role.PEACE_OFFICE_STAFF)
+    url = reverse("earlywarning:ledger")
+
+    client = client_for(staff)
+    copy = _with_cookie(client.cookies["sessionid"].value)
+    assert copy.get(url).status_code == 200
+    client.post(reverse("logout"))
+    assert copy.get(url).status_code == 302  # the session row is gone
+
+    client = client_for(staff)
+    copy = _with_cookie(client.cookies["sessionid"].value)
+    user = User.objects.get(pk=staff.user_id)
+    user.set_password("Another-Password-2026")
+    user.save()  # the session's hash of the password no longer matches
+    assert copy.get(url).status_code == 302
+    assert not Session.objects.filter(pk=client.cookies["sessionid"].value).exists()
+
+    staff = member_of(demo, Role.PEACE_OFFICE_STAFF)  # with the new password
+    client = client_for(staff)
+    assert client.get(url).status_code == 200
+    User.objects.filter(pk=staff.user_id).update(is_active=False)
+    assert client.get(url).status_code == 302
+    User.objects.filter(pk=staff.user_id).update(is_active=True)
+
+    client = client_for(staff)
+    Member.objects.filter(pk=staff.pk).update(active=False)
+    assert client.get(url).status_code == 403
+    Member.objects.filter(pk=staff.pk).update(active=True)
+
+    anonymous = Client()
+    before = anonymous.session.session_key  # a session from before the login
+    assert before and SessionStore(before).load() == {}
+    anonymous.force_login(staff.user)  # login() cycles the key
+    assert anonymous.session.session_key != before
+    assert not Session.objects.filter(pk=before).exists()
+    assert anonymous.get(url).status_code == 200
+    assert _with_cookie(before).get(url).status_code == 302

@@ -105,6 +105,11 @@ def test_the_workbook_has_formulas_values_and_definitions(demo, figures):
     definitions = wb["指标定义"]
     names = [definitions.cell(r, 1).value for r in range(2, 12)]
     assert names == [stats.DEFINITIONS[k][0] for k in stats.RATE_KEYS + stats.DURATION_KEYS]
+    # The third column shows the summary's formulas as text (as formulas they were broken
+    # references such as 事件台账!E, and "=MEDIAN(…), =PERCENTILE…" no formula at all).
+    shown = [definitions.cell(r, 3) for r in range(2, 12)]
+    assert [c.data_type for c in shown if c.value] == ["s"] * 10
+    assert shown[0].value == "=SUM(事件台账!E) / COUNT(事件台账!E)"
     # No petitioner details anywhere.
     text = " ".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value)
     assert "张秀兰" not in text and "张某" not in text

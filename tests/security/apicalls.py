@@ -33,6 +33,7 @@ class ApiReq:
     quiet: bool = False
 
     def url(self, path: str) -> str:
+        """Return ``path`` (the schema's, with ``{name}`` parameters) filled in, with the query string."""
         return path.format(**self.params) + (f"?{self.query}" if self.query else "")
 
 
@@ -44,7 +45,10 @@ API_CALLS: dict[str, Callable[[World], dict[str, ApiReq]]] = {}
 
 
 def op(key: str):
+    """Register the decorated function as the call of operation ``key`` ("METHOD /path", once)."""
+
     def register(fn: Callable[[World], dict[str, ApiReq]]):
+        assert key not in API_CALLS, f"two calls for the operation {key}"
         API_CALLS[key] = fn
         return fn
 

@@ -33,6 +33,7 @@ class Req:
     quiet: bool = False  # an allowed POST that writes no audit event
 
     def url(self, name: str) -> str:
+        """Return the path of page ``name`` with this request's kwargs and query string."""
         return reverse(name, kwargs=self.kwargs) + (f"?{self.query}" if self.query else "")
 
 
@@ -52,7 +53,10 @@ PAGE_CALLS: dict[str, Callable[[World], dict[str, Req]]] = {}
 
 
 def page(name: str):
+    """Register the decorated function as the call of page ``name`` (each page once)."""
+
     def register(fn: Callable[[World], dict[str, Req]]):
+        assert name not in PAGE_CALLS, f"two calls for the page {name}"
         PAGE_CALLS[name] = fn
         return fn
 

@@ -39,6 +39,8 @@ RECIPES: dict[str, Recipe] = {}
 
 
 def recipe(key: str) -> Callable[[Recipe], Recipe]:
+    """Register the decorated function as the recipe of action ``key`` ("app.module.function", once)."""
+
     def register(fn: Recipe) -> Recipe:
         assert key not in RECIPES, key
         RECIPES[key] = fn

@@ -176,6 +176,7 @@ class World:
     anonymous: Client = field(default_factory=Client)
 
     def keep(self, key: str, obj: models.Model) -> models.Model:
+        """Remember ``obj`` under ``key`` (read fresh later by :meth:`obj`); return it."""
         self.pks[key] = (type(obj), obj.pk)
         return obj
 
@@ -189,12 +190,15 @@ class World:
         return Township.objects.get(pk=self.demo.pk)
 
     def pk(self, key: str) -> int:
+        """Return the primary key of the object kept under ``key``."""
         return self.pks[key][1]
 
     def member(self, name: str) -> Member:
+        """Return the demo township's member called ``name``."""
         return Member.objects.get(township=self.demo, name=name)
 
     def unit(self, name: str) -> Unit:
+        """Return the demo township's unit called ``name``."""
         return Unit.objects.get(township=self.demo, name=name)
 
 

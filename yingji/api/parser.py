@@ -59,6 +59,11 @@ class YingjiParser(Parser):
     """ninja's JSON and query-dict parser, refusing unstorable text (422 with the field's place)."""
 
     def parse_body(self, request: HttpRequest) -> Any:
+        """Return the JSON body of ``request``; raise :class:`TextRefused` for unstorable text in it.
+
+        ``json.JSONDecodeError`` for a body that is not JSON (ninja answers 400,
+        rewritten by ``api.errors``).
+        """
         data = json.loads(request.body)
         bad = find_bad_text(data, ["body"])
         if bad is not None:
@@ -70,6 +75,11 @@ class YingjiParser(Parser):
     def parse_querydict(
         self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
     ) -> dict[str, Any]:
+        """Return ninja's dict of the query string or form ``data``; 422 for unstorable text.
+
+        Keys and every value are checked (not the uploaded files); raises
+        ninja's ``ValidationError`` naming ``["query" | "form", key]``.
+        """
         source = "query" if data is request.GET else "form"
         if data is not request.FILES:
             for key in data:

@@ -9,7 +9,7 @@ anywhere (``orgs.permissions``). The hash chain is checked with
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -24,6 +24,9 @@ from yingji.orgs.access import Actor, require
 from .models import AuditEvent
 
 PAGE_SIZE = 50
+#: Filter dates outside these bound nothing: every event lies between them, and a local
+#: midnight at the calendar's ends (0001-01-01, the day after 9999-12-31) is no ``datetime``.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
 
 
 class AuditFilterForm(forms.Form):
@@ -51,7 +54,8 @@ def log(request: HttpRequest) -> HttpResponse:
     """Show the actor's township's audit events, newest first, 50 a page (``audit.view``).
 
     Filters (GET): ``action`` and ``actor`` match part of the text; ``date_from``
-    / ``date_to`` are local (Asia/Shanghai) dates, both included. An invalid
+    / ``date_to`` are local (Asia/Shanghai) dates, both included; dates
+    outside :data:`FIRST_DAY` … :data:`LAST_DAY` bound nothing. An invalid
     filter is shown with its error and ignored.
     """
     actor = Actor.from_request(request)
@@ -64,9 +68,9 @@ def log(request: HttpRequest) -> HttpResponse:
             events = events.filter(action__icontains=data["action"])
         if data["actor"]:
             events = events.filter(actor_label__icontains=data["actor"])
-        if data["date_from"]:
+        if data["date_from"] and data["date_from"] > FIRST_DAY:
             events = events.filter(at__gte=datetime.combine(data["date_from"], time(0), SHANGHAI))
-        if data["date_to"]:
+        if data["date_to"] and data["date_to"] < LAST_DAY:
             end = datetime.combine(data["date_to"] + timedelta(days=1), time(0), SHANGHAI)
             events = events.filter(at__lt=end)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))

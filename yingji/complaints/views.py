@@ -24,7 +24,7 @@ from yingji.orgs.models import Unit
 from yingji.petitions.access import get_case
 
 from . import actions, queries
-from .actions.imports import JOB_KIND, mapping_for
+from .actions.imports import JOB_KIND, STARTABLE, mapping_for
 from .choices import HotIssueState, ImportState
 from .models import HotIssue, ImportJob
 from .parsing import FIELDS, REQUIRED, read_sheet
@@ -88,25 +88,46 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def _start(actor: Actor, job: ImportJob, mapping: dict[str, str]) -> None:
     """Import now for a small file, else in a background thread (progress in the job row).
 
-    The job's lease is taken before it is marked running and released when
-    the import has ended (``yingji.jobs``), so that a restart can tell a job
-    whose process died from one still running.
+    The job's lease is taken and the job claimed (``actions.mark_running``)
+    before anything is imported, and the lease released when the import has
+    ended (``yingji.jobs``), so that a restart can tell a job whose process
+    died from one still running. Raises ``ValidationError`` when another
+    request (in this process or another) has started the job already, or for
+    a mapping the import refuses (the job is then as it was).
     """
-    lease = jobs.hold(JOB_KIND, job.pk)
+    before = job.state
     try:
-        if job.total > INLINE_ROWS:
-            actions.mark_running(job)
+        lease = jobs.hold(JOB_KIND, job.pk)
+    except jobs.JobBusy:
+        raise ValidationError(_("This import has already run.")) from None
+    try:
+        if not actions.mark_running(job):
+            raise ValidationError(_("This import has already run."))
     except BaseException:
         lease.release()
         raise
-    run_job(
-        f"complaints-import-{job.pk}",
-        job.total,
-        INLINE_ROWS,
-        lambda: actions.run_import(actor, job, mapping=mapping),
-        lambda: actions.mark_failed(job),
-        lease=lease,
-    )
+
+    def work() -> None:
+        try:
+            actions.run_import(actor, job, mapping=mapping)
+        except ValidationError:  # refused before any row was written: the job is as it was
+            actions.unmark_running(job, before)
+            raise
+
+    try:
+        run_job(
+            f"complaints-import-{job.pk}",
+            job.total,
+            INLINE_ROWS,
+            work,
+            lambda: actions.mark_failed(job),
+            lease=lease,
+        )
+    except ValidationError:
+        raise
+    except BaseException:  # inline: an unexpected error (a thread's is on_failure's)
+        actions.mark_failed(job)
+        raise
 
 
 @login_required
@@ -121,8 +142,7 @@ def import_map(request: HttpRequest, pk: int) -> HttpResponse:
         headers=headers,
         initial_map=mapping_for(job.township, job.source, headers),
     )
-    startable = (ImportState.UPLOADED, ImportState.INTERRUPTED)
-    if request.method == "POST" and job.state in startable and form.is_valid():
+    if request.method == "POST" and job.state in STARTABLE and form.is_valid():
         try:
             _start(actor, job, form.mapping())
             return redirect("complaints:import_map", pk=pk)

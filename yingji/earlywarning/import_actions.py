@@ -237,7 +237,9 @@ def run_import(actor: Actor, job: LedgerImport, *, skip_bad: bool = False) -> Le
     ``job.skipped_rows``. Duplicates are never written. While it writes, the
     job is ``running`` (committed first, under the job's lease, ``yingji.jobs``):
     a process that dies then leaves no row written, and the next start marks
-    the job ``interrupted``. An unexpected error marks it ``failed``.
+    the job ``interrupted``. An unexpected error marks it ``failed``. Refused
+    (``ValidationError``, nothing changed) when another request or process
+    runs it already.
     """
     require(actor, "earlywarning.import", job.township)
     if job.state != ImportState.CHECKED:
@@ -246,7 +248,11 @@ def run_import(actor: Actor, job: LedgerImport, *, skip_bad: bool = False) -> Le
         raise ValidationError(
             _("Some rows have errors: correct the file, or choose to skip the bad rows.")
         )
-    with jobs.holding(JOB_KIND, job.pk):
+    try:
+        lease = jobs.hold(JOB_KIND, job.pk)
+    except jobs.JobBusy:  # another process writes it
+        raise ValidationError(_("This import has already run.")) from None
+    try:
         with transaction.atomic():
             if not LedgerImport.objects.filter(pk=job.pk, state=ImportState.CHECKED).update(
                 state=ImportState.RUNNING
@@ -258,6 +264,8 @@ def run_import(actor: Actor, job: LedgerImport, *, skip_bad: bool = False) -> Le
         except BaseException:
             mark_failed(job)
             raise
+    finally:
+        lease.release()
 
 
 def _write(actor: Actor, job: LedgerImport, skip_bad: bool) -> LedgerImport:

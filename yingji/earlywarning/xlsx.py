@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from yingji.orgs.choices import UnitKind
 from yingji.orgs.models import Member, Township, Unit
 from yingji.plans.schema import Plan
+from yingji.spreadsheet import row_of
 
 from .choices import WarningSource, WarningStatus
 from .models import Warning
@@ -152,12 +153,15 @@ def export_rows(warnings: Iterable[Warning]) -> Iterator[list[Any]]:
 def write_workbook(
     warnings: Iterable[Warning], out: io.BytesIO | Any, title: str = "预警台账"
 ) -> None:
-    """Write the ledger ``warnings`` as .xlsx to the binary file ``out`` (streaming, write-only)."""
+    """Write the ledger ``warnings`` as .xlsx to the binary file ``out`` (streaming, write-only).
+
+    Text cells are written as text, even when they begin with "=" (``yingji.spreadsheet``).
+    """
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title[:31])
     ws.append([h for _f, h in COLUMNS])
     for row in export_rows(warnings):
-        ws.append(row)
+        ws.append(row_of(ws, row))  # text as text: no formula from a typed summary
     for i, (name, _h) in enumerate(COLUMNS, start=1):
         width = (
             18 if name in TIME_FIELDS else 30 if name in {"summary", "measures", "cause"} else 12

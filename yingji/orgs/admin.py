@@ -14,13 +14,16 @@ from .models import DutyShift, LeadingGroupSeat, Member, Township, Unit
 class ReadOnlyAdmin(admin.ModelAdmin):
     """A model shown in the admin without add, change or delete."""
 
-    def has_add_permission(self, request):  # noqa: D102
+    def has_add_permission(self, request):
+        """Return False: rows are added by the organisation pages' actions only."""
         return False
 
-    def has_change_permission(self, request, obj=None):  # noqa: D102
+    def has_change_permission(self, request, obj=None):
+        """Return False: a change goes through ``orgs.actions`` (permission, township, audit)."""
         return False
 
-    def has_delete_permission(self, request, obj=None):  # noqa: D102
+    def has_delete_permission(self, request, obj=None):
+        """Return False: seats and shifts are removed by audited actions; members and units deactivated."""
         return False
 
 

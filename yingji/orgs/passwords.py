@@ -75,6 +75,7 @@ class CharacterClassValidator:
             raise ValidationError(self.get_help_text(), code="password_too_simple")
 
     def get_help_text(self) -> str:
+        """Return the rule as shown under the password field and in the refusal."""
         return _(
             "Use at least %(n)d of these: lower-case letters, upper-case letters, digits, other characters."
         ) % {"n": self.min_classes}

@@ -26,6 +26,7 @@ from yingji.deadlines.models import Deadline
 from yingji.petitions.actions._common import ACCEPTANCE_RULE
 from yingji.petitions.choices import CaseStatus, Category, Satisfaction
 from yingji.petitions.models import PetitionCase
+from yingji.spreadsheet import row_of
 
 from . import stats
 
@@ -46,12 +47,15 @@ def _days(a: datetime | None, b: datetime | None) -> float | None:
 
 
 def _write_rows(ws, header: list[str], rows: list[list]) -> tuple[int, int]:
-    """Write ``header`` then ``rows`` from row 1; return (first data row, last data row)."""
+    """Write ``header`` then ``rows`` from row 1; return (first data row, last data row).
+
+    Text cells are written as text, even when they begin with "=" (``yingji.spreadsheet``).
+    """
     ws.append(header)
     for cell in ws[1]:
         cell.font = BOLD
     for row in rows:
-        ws.append(row)
+        ws.append(row_of(ws, row))  # text as text: no formula from a typed summary
     for i, _ in enumerate(header, 1):
         ws.column_dimensions[get_column_letter(i)].width = 16
     ws.freeze_panes = "A2"
@@ -292,7 +296,8 @@ def month_workbook(township, cases: QuerySet[PetitionCase], month: str, now: dat
     _write_rows(defs, ["指标", "定义（分子与分母）", "汇总表中的公式"], [])
     for key in stats.RATE_KEYS + stats.DURATION_KEYS:
         name, text = stats.DEFINITIONS[key]
-        defs.append([name, text, FORMULA_TEXT.get(key, "")])
+        # The formulas are shown as text: written as formulas they were broken references.
+        defs.append(row_of(defs, [name, text, FORMULA_TEXT.get(key, "")]))
     defs.column_dimensions["B"].width = 90
     defs.column_dimensions["C"].width = 60
     for r in defs.iter_rows(min_row=2):

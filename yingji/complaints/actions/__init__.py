@@ -9,6 +9,7 @@ from .imports import (
     run_import,
     save_mapping,
     start_import,
+    unmark_running,
 )
 from .routing import decide_suggestion, suggest, train
 
@@ -24,6 +25,7 @@ __all__ = [
     "run_import",
     "save_mapping",
     "start_import",
+    "unmark_running",
     "suggest",
     "train",
 ]

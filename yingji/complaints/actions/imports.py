@@ -254,14 +254,31 @@ def import_file(
     return run_import(actor, job, mapping=mapping, progress=progress)
 
 
-def mark_running(job: ImportJob) -> None:
-    """Record that a large import has been handed to a background thread (the page shows its progress).
+#: The states from which a page may start a job (a job interrupted by a dead process is finished).
+STARTABLE = (ImportState.UPLOADED, ImportState.INTERRUPTED)
 
-    The caller holds the job's lease (``jobs.hold(JOB_KIND, job.pk)``) from
-    before this call until the thread has ended.
+
+def mark_running(job: ImportJob) -> bool:
+    """Claim ``job`` for one run: ``running`` if it is still in a :data:`STARTABLE` state.
+
+    Returns False, changing nothing, when another request started it first
+    (two clicks on "Import": both read the job as uploaded) or it has run;
+    the state is checked and changed in one ``UPDATE``, so only one request
+    wins. The caller holds the job's lease (``jobs.hold(JOB_KIND, job.pk)``)
+    from before this call until the import has ended.
     """
     with transaction.atomic():
-        ImportJob.objects.filter(pk=job.pk).update(state=ImportState.RUNNING, done=0)
+        return bool(
+            ImportJob.objects.filter(pk=job.pk, state__in=STARTABLE).update(
+                state=ImportState.RUNNING, done=0
+            )
+        )
+
+
+def unmark_running(job: ImportJob, state: str) -> None:
+    """Give a claimed ``job`` back its earlier ``state`` (its import was refused before any row)."""
+    with transaction.atomic():
+        ImportJob.objects.filter(pk=job.pk, state=ImportState.RUNNING).update(state=state)
 
 
 def mark_failed(job: ImportJob) -> None:

@@ -25,6 +25,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host: str, port: int, threads: int, no_worker: bool, **options):
+        """Recover interrupted jobs, start the worker thread (unless ``no_worker``), then serve.
+
+        ``threads`` is waitress's number of request threads. A request body
+        larger than the largest upload limit (``YINGJI_UPLOAD_MAX_BYTES``)
+        plus 10 MiB is refused by waitress before it is read. SIGTERM or
+        Ctrl-C stop the server and then the worker (waited for up to 5 s).
+        """
         from waitress.server import create_server
 
         from yingji.jobs import recover_interrupted

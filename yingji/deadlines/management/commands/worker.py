@@ -19,6 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="do one pass and exit")
 
     def handle(self, *args, once: bool = False, **options):
+        """Recover interrupted jobs, then run one pass (``once``) or passes until SIGTERM / Ctrl-C.
+
+        Passes are ``YINGJI_WORKER_INTERVAL_S`` seconds apart.
+        """
         # Jobs a dead process left running (a crash, a kill) are marked interrupted first.
         recover_interrupted()
         if once:
