@@ -1,6 +1,7 @@
 """Login, first-login password change, the home page with the plan in force, and the language switch."""
 
 import time
+from base64 import b32decode
 
 import pytest
 import time_machine
@@ -11,6 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import client_for, member_of
+from yingji.audit.models import AuditEvent
 from yingji.orgs.choices import Role
 from yingji.orgs.models import Member
 
@@ -65,22 +67,47 @@ def test_first_login_forces_a_password_change(demo):
     assert not member.must_change_password and member.user.check_password("Qingshan-2026")
     # The head's role needs a second factor: set it up before anything else.
     assert client.get("/").url == reverse("otp_setup")
+    events = AuditEvent.objects.count()
     setup = client.get(reverse("otp_setup"))
-    assert "<svg" in setup.content.decode() and len(setup.context["secret"].replace(" ", "")) == 32
-    device = TOTPDevice.objects.get(user=member.user)
-    with time_machine.travel(time.time(), tick=False) as clock:
+    secret = setup.context["secret"].replace(" ", "")
+    assert "<svg" in setup.content.decode() and len(secret) == 32
+    # Opening the page stores nothing but the key in the session; a reload shows the same key.
+    assert not TOTPDevice.objects.filter(user=member.user).exists()
+    assert AuditEvent.objects.count() == events
+    assert client.get(reverse("otp_setup")).context["secret"].replace(" ", "") == secret
+    device = TOTPDevice(key=b32decode(secret).hex())
+    with time_machine.travel(time.time(), tick=False):
         wrong = client.post(
             reverse("otp_setup"), {"token": "000000" if code(device) != "000000" else "111111"}
         )
         assert wrong.context["form"].errors == {
             "token": ["验证码错误或已过期，请输入当前显示的验证码。"]
         }
-        # django-otp throttles after a failure (1 s, doubling): a right code at once is still refused.
-        assert client.post(reverse("otp_setup"), {"token": code(device)}).status_code == 200
-        clock.shift(2)
+        assert not TOTPDevice.objects.filter(user=member.user).exists()
         assert client.post(reverse("otp_setup"), {"token": code(device)}).status_code == 302
+    last = AuditEvent.objects.order_by("-seq").values_list("action", flat=True).first()
+    assert last == "orgs.confirm_second_factor"
+    assert AuditEvent.objects.count() == events + 1
+    assert TOTPDevice.objects.get(user=member.user).key == b32decode(secret).hex()
+    assert client.session.get("yingji_otp_setup_key") is None
     assert TOTPDevice.objects.get(user=member.user).confirmed
     assert client.get("/").status_code == 200
+
+
+def test_the_setup_code_cannot_pass_the_login_check_again(demo):
+    member = member_of(demo, Role.HEAD)
+    client = client_for(member)
+    secret = client.get(reverse("otp_setup")).context["secret"].replace(" ", "")
+    device = TOTPDevice(key=b32decode(secret).hex())
+    with time_machine.travel(time.time(), tick=False):
+        assert client.post(reverse("otp_setup"), {"token": code(device)}).status_code == 302
+        client.logout()
+        client.force_login(member.user)
+        assert client.get("/").url == reverse("otp_verify")
+        replay = client.post(reverse("otp_verify"), {"token": code(device)})
+        assert replay.context["form"].errors == {
+            "token": ["验证码错误或已过期，请输入当前显示的验证码。"]
+        }
 
 
 def test_home_shows_the_three_categories_and_deadlines(demo):
