@@ -113,7 +113,7 @@ def test_another_township_sees_nothing(demo, other, staff):
 
 
 def test_a_malformed_key_fails_the_system_check(settings):
-    from yingji.petitions.crypto import check_key
+    from yingji.crypto import check_key
 
     assert check_key() == []
     settings.YINGJI_PII_KEY = "not-a-key"
