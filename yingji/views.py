@@ -21,8 +21,8 @@ from yingji.earlywarning.queries import open_count as open_warning_count
 from yingji.incidents.queries import open_count as incidents_open
 from yingji.orgs import actions as org_actions
 from yingji.orgs import queries as org_queries
+from yingji.orgs import twofactor
 from yingji.orgs.access import Actor
-from yingji.orgs.twofactor import base32_secret, qr_svg
 from yingji.petitions.queries import due_count as petitions_due_count
 from yingji.plans.queries import plan_overview
 
@@ -87,23 +87,30 @@ class TokenForm(forms.Form):
 
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
-    """Set up the second factor: scan the QR code (or type the key), then confirm with a code."""
+    """Set up the second factor: scan the QR code (or type the key), then confirm with a code.
+
+    GET stores nothing but a new key in the session (the same key on every GET until
+    confirmed, so a reload shows the code already scanned); the POST's action creates
+    the confirmed device.
+    """
     actor = Actor.from_request(request)
-    device = org_actions.start_second_factor(actor)
+    key = twofactor.session_key(request.session)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            org_actions.confirm_second_factor(actor, device, form.cleaned_data["token"])
+            device = org_actions.confirm_second_factor(actor, key, form.cleaned_data["token"])
         except ValidationError as exc:
             form.add_error("token", exc.message_dict.get("token", exc.messages))
         else:
+            request.session.pop(twofactor.SESSION_KEY, None)
             otp_login(request, device)
             messages.success(request, _("Your second factor is set up."))
             return redirect("home")
+    device = twofactor.unsaved_device(request.user, key)
     return render(
         request,
         "registration/otp_setup.html",
-        {"form": form, "qr": qr_svg(device), "secret": base32_secret(device)},
+        {"form": form, "qr": twofactor.qr_svg(device), "secret": twofactor.base32_secret(device)},
     )
 
 

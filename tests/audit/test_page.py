@@ -67,3 +67,22 @@ def test_dates_at_the_calendars_ends_bound_nothing_instead_of_failing(demo, date
     assert page.status_code == 200
     expected = [] if dates == {"date_to": "0001-01-01"} else ["earlywarning.verify"]
     assert [r["event"].action for r in page.context["rows"]] == expected
+
+
+def test_the_page_names_each_action_in_chinese_and_filters_by_that_name(demo):
+    staff = Actor.for_member(member_of(demo, Role.PEACE_OFFICE_STAFF))
+    record(staff, "petitions.accept", demo, township=demo)
+    record(staff, "earlywarning.verify", demo, township=demo)
+    record(staff, "someapp.unheard_of", demo, township=demo)
+    auditor = client_for(member_of(demo, Role.AUDITOR))
+    page = auditor.get(reverse("audit:log"))
+    assert [r["label"] for r in page.context["rows"]][:3] == [
+        "someapp.unheard_of",  # an unknown key is shown as it is
+        "已核实",
+        "已受理",
+    ]
+    text = page.content.decode()
+    assert '<td>已受理<br><small class="muted">petitions.accept</small></td>' in text
+    assert "<td>someapp.unheard_of</td>" in text
+    by_name = auditor.get(reverse("audit:log"), {"action": "受理"})
+    assert [r["event"].action for r in by_name.context["rows"]] == ["petitions.accept"]

@@ -15,12 +15,12 @@ from yingji.complaints.actions import import_file
 from yingji.complaints.models import ColumnMapping, SourceMessage
 from yingji.complaints.parsing import parse_time
 from yingji.complaints.queries import percentile, reply_times
+from yingji.crypto import decrypt
 from yingji.deadlines.choices import DeadlineState
 from yingji.deadlines.models import Deadline
 from yingji.deadlines.rules import due_after_days
 from yingji.notify.models import Notification
 from yingji.petitions.actions import ACCEPTANCE_RULE, CONCLUDE_RULE
-from yingji.petitions.crypto import decrypt
 from yingji.petitions.models import Party, PetitionCase
 
 FILE = "messages-with-replies.xlsx"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 
 from tests.conftest import client_for, member_of
 from yingji.audit.models import AuditEvent
@@ -59,3 +60,36 @@ def test_the_peace_office_head_sets_up_a_robot_and_the_secret_stays_out_of_the_a
     staff = client_for(member_of(demo, "peace_office_staff"))
     assert staff.get("/notifications/setup/dingtalk/").status_code == 403
     assert head.get("/notifications/setup/in_app/").status_code == 404
+
+
+def test_the_secret_is_stored_encrypted_never_shown_and_kept_replaced_or_removed(demo):
+    head = client_for(member_of(demo, "peace_office_head"))
+    url = "/notifications/setup/webhook/"
+    hook = "https://hooks.example.invalid/yingji"
+    head.post(url, {"url": hook, "secret": "plain-Hook-Secret-42", "active": "on"})
+    config = TownshipChannel.objects.get(township=demo, channel="webhook")
+    assert config.secret == "plain-Hook-Secret-42"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT secret_enc FROM {TownshipChannel._meta.db_table} WHERE id = %s", [config.pk]
+        )
+        [(stored,)] = cursor.fetchall()
+    assert stored.startswith("gAAAA") and "plain-Hook-Secret-42" not in stored
+    columns = [f.column for f in TownshipChannel._meta.concrete_fields]
+    assert "secret" not in columns
+    # The form says it is set and never sends it back.
+    form = head.get(url).content.decode()
+    assert "plain-Hook-Secret-42" not in form
+    assert '<input type="password" name="secret" autocomplete="new-password"' in form
+    assert "已设置。留空则保留，输入新密钥则替换。" in form and "删除密钥" in form
+    # Saving with the field empty keeps it; a new one replaces it; the box removes it.
+    head.post(url, {"url": hook, "secret": "", "active": "on"})
+    assert TownshipChannel.objects.get(pk=config.pk).secret == "plain-Hook-Secret-42"
+    head.post(url, {"url": hook, "secret": "second-Secret", "active": "on"})
+    assert TownshipChannel.objects.get(pk=config.pk).secret == "second-Secret"
+    head.post(url, {"url": hook, "clear_secret": "on", "active": "on"})
+    assert TownshipChannel.objects.get(pk=config.pk).secret_enc == ""
+    fresh = head.get(url).content.decode()
+    assert "删除密钥" not in fresh and "已设置" not in fresh
+    events = AuditEvent.objects.filter(action="notify.configure_channel").order_by("seq")
+    assert [e.after["signed"] for e in events] == [True, True, True, False]

@@ -113,7 +113,7 @@ def test_another_township_sees_nothing(demo, other, staff):
 
 
 def test_a_malformed_key_fails_the_system_check(settings):
-    from yingji.petitions.crypto import check_key
+    from yingji.crypto import check_key
 
     assert check_key() == []
     settings.YINGJI_PII_KEY = "not-a-key"
@@ -129,3 +129,48 @@ def test_the_summary_and_content_carry_no_petitioner_details(demo, staff):
     with pytest.raises(ValidationError) as err:
         receive(demo, staff, datetime(2026, 3, 1, 9, 0, tzinfo=SH), content=f"联系电话{PHONE}")
     assert set(err.value.message_dict) == {"content"}
+
+
+@pytest.mark.django_db
+def test_the_related_case_choices_leave_out_a_report_against_ones_own_unit(demo, staff, peace_head):
+    peace_office = Unit.objects.get(township=demo, name="镇平安办")
+    report = receive(
+        demo,
+        peace_head,
+        datetime(2026, 3, 1, 9, 0, tzinfo=SH),
+        category="report",
+        accused_unit=peace_office,
+        summary="检举平安办工作人员",
+    )
+    village = Unit.objects.get(township=demo, name="东岭村")
+    other_report = receive(
+        demo,
+        staff,
+        datetime(2026, 3, 1, 10, 0, tzinfo=SH),
+        category="report",
+        accused_unit=village,
+        summary="检举村干部截留补偿款",
+    )
+    case = receive(demo, staff, datetime(2026, 3, 2, 9, 0, tzinfo=SH))
+    client = client_for(staff.member)  # 刘洋 of 镇平安办, the accused unit of ``report``
+    for url in ("/petitions/new/", f"/petitions/{case.pk}/link/"):
+        page = client.get(url).content.decode()
+        assert report.number not in page, url
+        assert case.number in page and other_report.number in page, url
+    # A report against another unit, or a member of no accused unit, lists it.
+    assert (
+        report.number
+        in client_for(member_of(demo, Role.DEPUTY))
+        .get(f"/petitions/{case.pk}/link/")
+        .content.decode()
+    )
+    # Posting the hidden case's id is refused as an unknown choice and links nothing.
+    refused = client.post(f"/petitions/{case.pk}/link/", {"other": report.pk})
+    assert refused.status_code == 200 and list(refused.context["form"].errors) == ["other"]
+    assert list(case.related.all()) == []
+    api = client.post(
+        f"/api/petitions/cases/{case.pk}/steps/link",
+        {"other": report.pk},
+        content_type="application/json",
+    )
+    assert api.status_code == 422 and list(api.json()["errors"]) == ["other"]

@@ -71,6 +71,17 @@ def test_the_case_page_shows_the_whole_history(demo, staff, peace_head):
     assert "尚未送达" in page
 
 
+def test_the_history_names_actions_in_chinese_not_by_their_keys(demo, staff):
+    case = receive(demo, staff, datetime(2026, 3, 1, 9, 0, tzinfo=SH))
+    other = receive(demo, staff, datetime(2026, 3, 1, 10, 0, tzinfo=SH))
+    actions.accept_case(staff, case, at=datetime(2026, 3, 2, 9, 0, tzinfo=SH))
+    actions.link_related(staff, case, other)
+    page = client_for(staff.member).get(f"/petitions/{case.pk}/").content.decode()
+    for line in ("2026年3月1日 09:00 · 刘洋 · 已接报", "· 刘洋 · 已受理", "· 刘洋 · 关联信访事项"):
+        assert line in page
+    assert "petitions." not in page
+
+
 def test_the_start_step_lists_the_missing_fields_by_their_plan_names(demo, staff):
     case = receive(demo, staff, datetime(2026, 3, 1, 9, 0, tzinfo=SH))
     actions.accept_case(staff, case, at=datetime(2026, 3, 2, 9, 0, tzinfo=SH))

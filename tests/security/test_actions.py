@@ -74,7 +74,6 @@ def test_every_action_is_in_the_matrix_and_has_a_recipe():
 #: township's object to reach, so the outsider's cell does not apply.
 OWN = {
     "orgs.actions.change_password",
-    "orgs.actions.start_second_factor",
     "orgs.actions.confirm_second_factor",
     "notify.actions.mark_read",
     "notify.actions.set_channels",

@@ -24,7 +24,6 @@ pytestmark = pytest.mark.django_db
 #: What the auditor may change: their own password, second factor, channels and read marks.
 OWN_ACCOUNT = {
     "orgs.actions.change_password",
-    "orgs.actions.start_second_factor",
     "orgs.actions.confirm_second_factor",
     "notify.actions.mark_read",
     "notify.actions.set_channels",

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from yingji.numbering import SHANGHAI
 from yingji.orgs.access import Actor, require
 
+from .labels import actions_labelled, label
 from .models import AuditEvent
 
 PAGE_SIZE = 50
@@ -32,7 +34,12 @@ FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
 class AuditFilterForm(forms.Form):
     """Filters of the audit log: action and actor (parts of the text), local dates inclusive."""
 
-    action = forms.CharField(label=_("action"), required=False, max_length=80)
+    action = forms.CharField(
+        label=_("action"),
+        required=False,
+        max_length=80,
+        help_text=_("Part of the action's name or of its key."),
+    )
     actor = forms.CharField(label=_("actor"), required=False, max_length=150)
     date_from = forms.DateField(
         label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -65,7 +72,10 @@ def log(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         if data["action"]:
-            events = events.filter(action__icontains=data["action"])
+            # The key ("petitions.accept") or part of its label in the reader's language (受理).
+            events = events.filter(
+                Q(action__icontains=data["action"]) | Q(action__in=actions_labelled(data["action"]))
+            )
         if data["actor"]:
             events = events.filter(actor_label__icontains=data["actor"])
         if data["date_from"] and data["date_from"] > FIRST_DAY:
@@ -75,7 +85,13 @@ def log(request: HttpRequest) -> HttpResponse:
             events = events.filter(at__lt=end)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
-        {"event": e, "before": _shown(e.before), "after": _shown(e.after)} for e in page.object_list
+        {
+            "event": e,
+            "label": label(e.action),
+            "before": _shown(e.before),
+            "after": _shown(e.after),
+        }
+        for e in page.object_list
     ]
     query = request.GET.copy()
     query.pop("page", None)

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from yingji.forms import LabelledChoicesMixin
 from yingji.orgs.choices import UnitKind
 from yingji.orgs.models import Member, Township, Unit
 from yingji.orgs.queries import village_names
@@ -35,7 +36,7 @@ def _levels(levels: Any) -> list[tuple[str, str]]:
     return [("", "—")] + [(lv.key, lv.name) for lv in levels]
 
 
-class ContentsForm(forms.Form):
+class ContentsForm(LabelledChoicesMixin, forms.Form):
     """The §五(三) contents of a warning (register, and completing a report)."""
 
     category = forms.ChoiceField(label=_("category"))
@@ -99,7 +100,7 @@ class DismissForm(forms.Form):
     )
 
 
-class AssessForm(forms.Form):
+class AssessForm(LabelledChoicesMixin, forms.Form):
     urgency = forms.ChoiceField(label=_("urgency"))
     potential_harm = forms.ChoiceField(label=_("potential harm"))
 
@@ -109,7 +110,7 @@ class AssessForm(forms.Form):
         self.fields["potential_harm"].choices = _levels(plan.risk_assessment.harm_levels)
 
 
-class HandlingForm(forms.Form):
+class HandlingForm(LabelledChoicesMixin, forms.Form):
     lead_official = forms.ModelChoiceField(label=_("lead official"), queryset=Member.objects.none())
     units = forms.ModelMultipleChoiceField(
         label=_("responsible units"), queryset=Unit.objects.none()
@@ -134,7 +135,7 @@ class ResolveForm(forms.Form):
     resolution = forms.CharField(label=_("resolution"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(LabelledChoicesMixin, forms.Form):
     category = forms.ChoiceField(label=_("incident category"))
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any):

@@ -19,10 +19,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from yingji.audit.log import record_pii_read
+from yingji.crypto import decrypt
 from yingji.orgs.access import Actor, can
 from yingji.orgs.choices import Role
 from yingji.orgs.models import LeadingGroupSeat
-from yingji.petitions.crypto import decrypt
 
 from .models import Incident, Party, TaskForceMember
 

@@ -24,7 +24,7 @@ from yingji.deadlines.actions import cancel_all, open_plan_deadlines, satisfy_pl
 from yingji.notify.outbox import queue
 from yingji.numbering import next_number
 from yingji.orgs.access import Actor, require
-from yingji.orgs.choices import Seat
+from yingji.orgs.choices import HANDLING_ROLES, Seat
 from yingji.orgs.models import LeadingGroupSeat, Member, Township
 from yingji.orgs.queries import leading_group
 from yingji.plans.schema import Event
@@ -317,6 +317,10 @@ def _check_unit(incident: Incident, unit_key: str, member: Member) -> None:
         raise ValidationError({"members": _("The plan has no task-force unit “%s”.") % unit_key})
     if member.township_id != incident.township_id or not member.active:
         raise ValidationError({"members": _("%s is not an active member here.") % member.name})
+    if member.role not in HANDLING_ROLES:
+        raise ValidationError(
+            {"members": _("%s's role takes no part in handling a matter.") % member.name}
+        )
     kind = units[unit_key].unit_kind
     ok = (
         (member.unit is None or member.seats.exists())
@@ -344,9 +348,11 @@ def form_task_force(
     ``members`` pairs a plan task-force unit key (``leaders``,
     ``peace_office``, ``police_station``, ``law_enforcement_brigade``,
     ``villages``, ``offices``) with a member of a unit of that kind (the
-    leaders: members without a unit or with a leading-group seat). Raises
-    ``ValidationError`` for an incident not activated, an empty list or a
-    member outside the unit kind.
+    leaders: members without a unit or with a leading-group seat). Members and
+    the leader must hold a role of ``orgs.choices.HANDLING_ROLES`` (plan §四:
+    not the auditor nor the system administrator). Raises ``ValidationError``
+    for an incident not activated, an empty list, a member outside the unit
+    kind or of another role, or a leader of another role or township.
     """
     _in_township(actor, incident, "incidents.form_task_force")
     if incident.status != IncidentStatus.ACTIVATED:
@@ -355,6 +361,12 @@ def form_task_force(
         raise ValidationError({"members": _("Name at least one member.")})
     for unit_key, member in members:
         _check_unit(incident, unit_key, member)
+    if leader is not None and (
+        leader.township_id != incident.township_id
+        or not leader.active
+        or leader.role not in HANDLING_ROLES
+    ):
+        raise ValidationError({"leader": _("%s cannot lead a task force here.") % leader.name})
     now = timezone.now()
     with transaction.atomic():
         task_force, created = TaskForce.objects.get_or_create(

@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 
 from yingji import uploads
 from yingji.audit.log import record
+from yingji.crypto import encrypt
 from yingji.notify.outbox import queue
 from yingji.orgs.access import Actor, require
 from yingji.orgs.models import Member
 from yingji.petitions.actions import receive_case
-from yingji.petitions.crypto import encrypt
 from yingji.uploads import Checked
 
 from .access import mentions_party, party_details

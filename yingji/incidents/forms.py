@@ -7,6 +7,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from yingji.forms import LabelledChoicesMixin
+from yingji.orgs.choices import HANDLING_ROLES
 from yingji.orgs.models import Member, Township
 
 from .choices import IncidentSource, PartyCapacity
@@ -25,7 +27,7 @@ def _dt(label: str, required: bool = True) -> forms.DateTimeField:
     )
 
 
-class ReceiveForm(forms.Form):
+class ReceiveForm(LabelledChoicesMixin, forms.Form):
     """Receive an incident (plan §六(二)); the category choices come from the plan in force."""
 
     category = forms.ChoiceField(label=_("Category"))
@@ -47,7 +49,7 @@ class ReceiveForm(forms.Form):
         ]
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(LabelledChoicesMixin, forms.Form):
     """The peace office's verification: true or not true, with a note."""
 
     true = forms.TypedChoiceField(
@@ -122,7 +124,7 @@ def report_form(incident: Incident, data=None) -> forms.Form:
     return form
 
 
-class TaskForceForm(forms.Form):
+class TaskForceForm(LabelledChoicesMixin, forms.Form):
     """Pick the members of the task force, one multiple choice per plan unit kind (§六(四))."""
 
     leader = forms.ModelChoiceField(
@@ -131,9 +133,10 @@ class TaskForceForm(forms.Form):
 
     def __init__(self, *args, incident: Incident, **kwargs):
         super().__init__(*args, **kwargs)
-        active = Member.objects.filter(township=incident.township, active=True).select_related(
-            "unit"
-        )
+        # Only roles that take part in handling (not the auditor nor the system administrator).
+        active = Member.objects.filter(
+            township=incident.township, active=True, role__in=HANDLING_ROLES
+        ).select_related("unit")
         self.fields["leader"].queryset = active
         self.units = incident.plan_version.plan.roles.task_force_units
         for unit in self.units:
@@ -173,16 +176,16 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class LogForm(forms.Form):
+class LogForm(LabelledChoicesMixin, forms.Form):
     text = forms.CharField(label=_("Log entry"), widget=forms.Textarea(attrs={"rows": 2}))
     files = MultipleFileField(label=_("Attachments"), required=False)
 
 
-class TextForm(forms.Form):
+class TextForm(LabelledChoicesMixin, forms.Form):
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(LabelledChoicesMixin, forms.Form):
     """Register a body-worn camera recording (plan §六(五)1(3))."""
 
     camera_id = forms.CharField(label=_("Camera id"), max_length=64)
@@ -201,14 +204,14 @@ class EvidenceForm(forms.Form):
         self.fields["wearer"].queryset = Member.objects.filter(township=township, active=True)
 
 
-class CustodyForm(forms.Form):
+class CustodyForm(LabelledChoicesMixin, forms.Form):
     from_holder = forms.CharField(label=_("From"), max_length=100)
     to_holder = forms.CharField(label=_("To"), max_length=100)
     place = forms.CharField(label=_("Kept at"), max_length=200)
     note = forms.CharField(label=_("Note"), required=False)
 
 
-class PartyForm(forms.Form):
+class PartyForm(LabelledChoicesMixin, forms.Form):
     """A party to the matter: name, contact for the reply, capacity. Nothing more is asked."""
 
     name = forms.CharField(label=_("Name"), max_length=50)
@@ -225,7 +228,7 @@ class PartyChoiceField(forms.ModelMultipleChoiceField):
         return self.labels.get(obj.pk) or f"{obj.get_capacity_display()}{_('(withheld)')}"
 
 
-class DemandForm(forms.Form):
+class DemandForm(LabelledChoicesMixin, forms.Form):
     """Register a demand with the parties behind it; ``set_labels`` gives the checkboxes their text."""
 
     content = forms.CharField(label=_("Demand"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -247,7 +250,7 @@ class DemandForm(forms.Form):
         field.labels = labels
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(LabelledChoicesMixin, forms.Form):
     note = forms.CharField(label=_("How it was withdrawn"), max_length=500)
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yingji.audit.log import record
+from yingji.crypto import encrypt
 from yingji.orgs.access import Actor, require
 from yingji.orgs.models import Member, Township
 
@@ -76,22 +77,29 @@ def configure_channel(
     channel: str,
     *,
     url: str,
-    secret: str = "",
+    secret: str | None = None,
     template: str = "",
     active: bool = True,
 ) -> TownshipChannel:
     """Set the township's endpoint for ``channel`` (one of ``CONFIGURED_CHANNELS``).
 
-    Raises ``PermissionDenied`` unless ``actor`` may configure channels,
-    ``ValidationError`` (field errors) for another channel or a bad URL.
-    The secret is not written to the audit log.
+    ``secret``: ``None`` keeps the secret already set (none for a new
+    endpoint), ``""`` removes it, any other text replaces it. It is stored
+    encrypted (``yingji.crypto``, DESIGN.md §6) and never written to the audit
+    log, which records only whether one is set. Raises ``PermissionDenied``
+    unless ``actor`` may configure channels, ``ValidationError`` (field errors)
+    for another channel, a bad URL or a secret longer than 200 characters.
     """
     require(actor, "notify.configure", township)
     if channel not in CONFIGURED_CHANNELS:
         raise ValidationError(_("This channel needs no set-up."))
+    if secret is not None and len(secret) > 200:
+        raise ValidationError({"secret": _("At most 200 characters.")})
     config = TownshipChannel.objects.filter(township=township, channel=channel).first()
     config = config or TownshipChannel(township=township, channel=channel)
-    config.url, config.secret, config.template, config.active = url, secret, template, active
+    config.url, config.template, config.active = url, template, active
+    if secret is not None:
+        config.secret_enc = encrypt(secret)
     config.full_clean()
     with transaction.atomic():
         config.save()
@@ -99,7 +107,7 @@ def configure_channel(
             actor,
             "notify.configure_channel",
             config,
-            after={"channel": channel, "url": url, "signed": bool(secret), "active": active},
+            after={"channel": channel, "url": url, "signed": config.has_secret, "active": active},
         )
     return config
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -28,8 +30,11 @@ class ChannelConfigForm(forms.Form):
         label=_("Secret"),
         required=False,
         max_length=200,
+        # Never rendered back: a stored secret is not sent to the browser again.
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text=_("Webhook and SMS: the HMAC key. DingTalk: the robot's signing secret (SEC…)."),
     )
+    clear_secret = forms.BooleanField(label=_("Remove the secret"), required=False)
     template = forms.CharField(
         label=_("Request template (SMS)"),
         required=False,
@@ -39,3 +44,19 @@ class ChannelConfigForm(forms.Form):
         ),
     )
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, has_secret: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if has_secret:
+            self.fields["secret"].help_text = _(
+                "Set. Leave empty to keep it; type a new one to replace it."
+            )
+        else:
+            del self.fields["clear_secret"]
+
+    def action_kwargs(self) -> dict[str, Any]:
+        """Return ``configure_channel``'s keywords: ``secret`` None keeps, "" removes, text replaces."""
+        data = dict(self.cleaned_data)
+        clear = data.pop("clear_secret", False)
+        data["secret"] = "" if clear else (data["secret"] or None)
+        return data

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yingji.crypto import decrypt
+
 from .choices import Channel, DeliveryState
 
 
@@ -77,8 +79,10 @@ class TownshipChannel(models.Model):
 
     ``url``: the webhook endpoint, the robot's webhook address (DingTalk
     ``…/robot/send?access_token=…``, WeCom ``…/webhook/send?key=…``) or the SMS
-    gateway. ``secret``: the webhook's HMAC key, the DingTalk robot's signing
-    secret (``SEC…``) or the SMS gateway's HMAC key; empty means unsigned.
+    gateway. ``secret_enc``: the webhook's HMAC key, the DingTalk robot's signing
+    secret (``SEC…``) or the SMS gateway's HMAC key, encrypted at rest
+    (``yingji.crypto``, Fernet); empty means unsigned. Read it as ``secret``;
+    pages never show it back (they say whether one is set).
     ``template``: for SMS, the request body with ``{phone}``, ``{text}``,
     ``{key}`` placeholders (each filled JSON-encoded); empty uses the default.
     """
@@ -88,7 +92,7 @@ class TownshipChannel(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     url = models.URLField(_("address (URL)"), max_length=500)
-    secret = models.CharField(_("secret"), max_length=200, blank=True)
+    secret_enc = models.TextField(_("secret (encrypted)"), blank=True)
     template = models.TextField(_("request template"), blank=True)
     active = models.BooleanField(_("active"), default=True)
 
@@ -101,6 +105,16 @@ class TownshipChannel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.township} {self.get_channel_display()}"
+
+    @property
+    def secret(self) -> str:
+        """The clear secret, for signing a request ("" when none is set)."""
+        return decrypt(self.secret_enc)
+
+    @property
+    def has_secret(self) -> bool:
+        """True if a secret is set (without decrypting it)."""
+        return bool(self.secret_enc)
 
 
 class ChannelChoice(models.Model):

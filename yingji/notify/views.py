@@ -141,19 +141,20 @@ def configure(request: HttpRequest, channel: str) -> HttpResponse:
     if channel not in CONFIGURED_CHANNELS:
         raise Http404
     config = queries.channel_configs(township).get(channel)
+    # The secret is never shown back: the form says whether one is set.
     initial: dict[str, Any] = (
-        {
-            "url": config.url,
-            "secret": config.secret,
-            "template": config.template,
-            "active": config.active,
-        }
+        {"url": config.url, "template": config.template, "active": config.active}
         if config
         else {"active": True}
     )
-    form = ChannelConfigForm(request.POST or None, initial=initial)
+    form = ChannelConfigForm(
+        request.POST or None, initial=initial, has_secret=bool(config and config.has_secret)
+    )
     if request.method == "POST":
-        if _apply(form, lambda d: actions.configure_channel(actor, township, channel, **d)):
+        if _apply(
+            form,
+            lambda d: actions.configure_channel(actor, township, channel, **form.action_kwargs()),
+        ):
             messages.success(request, _("The channel has been saved."))
             return redirect("notify:deliveries")
     return render(

@@ -19,11 +19,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, key_validator
 
 from yingji.audit.log import record
 from yingji.plans.models import PlanVersion
 
+from . import twofactor
 from .access import Actor, require
 from .choices import Seat
 from .models import DutyShift, LeadingGroupSeat, Member, Township, Unit
@@ -217,35 +218,33 @@ def change_password(actor: Actor, new_password: str) -> None:
         record(actor, "orgs.change_password", actor.member)
 
 
-def start_second_factor(actor: Actor) -> TOTPDevice:
-    """Return the acting member's unconfirmed TOTP device, making one if needed (replaced on each start)."""
+def confirm_second_factor(actor: Actor, key: str, token: str) -> TOTPDevice:
+    """Create the acting member's confirmed TOTP device with hex ``key`` once ``token`` matches it.
+
+    ``key`` is the 40-hex-digit key the set-up page showed (kept in the session,
+    ``orgs.twofactor.SESSION_KEY``); ``token`` the six digits the app shows now
+    (one 30-second step either side accepted). Nothing is stored before this
+    call, so opening the set-up page changes no state. Other devices of the
+    member are removed, so exactly one confirmed device remains; the step used
+    is recorded, so the same code cannot pass the login check again. Raises
+    ``ValidationError`` on ``token`` for a wrong or expired code.
+    """
     if actor.member is None or actor.user is None:
         raise PermissionDenied("only a member sets up their own second factor")
-    with transaction.atomic():
-        device = TOTPDevice.objects.filter(user=actor.user, confirmed=False).first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=actor.user, name="default", confirmed=False)
-            record(actor, "orgs.start_second_factor", actor.member)
-    return device
-
-
-def confirm_second_factor(actor: Actor, device: TOTPDevice, token: str) -> None:
-    """Confirm ``device`` with a ``token`` read from the member's authenticator app.
-
-    Raises ``ValidationError`` on a wrong or expired token; other devices of the
-    member are removed, so exactly one confirmed device remains.
-    """
-    if actor.user is None or device.user_id != actor.user.pk:
-        raise PermissionDenied("not your device")
-    if not device.verify_token(token.strip()):
+    key_validator(key)  # ValidationError for anything but 40 hex digits
+    device = twofactor.unsaved_device(actor.user, key)
+    step = twofactor.matching_step(device, token)
+    if step is None:
         raise ValidationError(
             {"token": _("The code is wrong or has expired; enter the code shown now.")}
         )
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=actor.user).exclude(pk=device.pk).delete()
+        TOTPDevice.objects.filter(user=actor.user).delete()
         device.confirmed = True
-        device.save(update_fields=["confirmed"])
+        device.last_t = step
+        device.save()
         record(actor, "orgs.confirm_second_factor", actor.member)
+    return device
 
 
 def reset_second_factor(actor: Actor, member: Member) -> None:

@@ -36,6 +36,21 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("System administrator")  # 系统管理员
 
 
+#: Roles that take part in handling a matter (plan §四: the leading group, the peace office,
+#: the units' staff), so may sit in a task force (工作专班) or lead it. Not the auditor, who
+#: oversees and changes nothing, nor the system administrator, who keeps accounts.
+HANDLING_ROLES = frozenset(
+    {
+        Role.HEAD,
+        Role.DEPUTY,
+        Role.MEMBER,
+        Role.PEACE_OFFICE_HEAD,
+        Role.PEACE_OFFICE_STAFF,
+        Role.TASK_FORCE_MEMBER,
+    }
+)
+
+
 class Seat(models.TextChoices):
     """Seats of the leading group (plan §四); keys match the plan's seat keys."""
 

@@ -98,9 +98,10 @@ def create_demo_township(
                 actions.set_seat(system, member, seat, order=order)
             if suffix is not None:
                 username = f"{code}_{suffix}"
-                password = actions.create_login(
-                    system, member, username, superuser=role == Role.ADMIN
-                )
+                # No demo login is a superuser: the system administrator works through
+                # Yingji's pages (orgs.manage_accounts); the Django admin is read-only and
+                # its superuser is made on the command line only (``yingji createsuperuser``).
+                password = actions.create_login(system, member, username)
                 with translation.override(settings.LANGUAGE_CODE):
                     logins.append(DemoLogin(username, person, str(Role(role).label), password))
         _demo_roster(system, township, [m for m in members if m.unit_id == units[0].pk], days)

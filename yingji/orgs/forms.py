@@ -5,16 +5,18 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yingji.forms import LabelledChoicesMixin
+
 from .models import DutyShift, LeadingGroupSeat, Member, Township, Unit
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(LabelledChoicesMixin, forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["name", "kind", "phone", "active"]
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(LabelledChoicesMixin, forms.ModelForm):
     class Meta:
         model = Member
         fields = ["name", "unit", "title", "phone", "email", "role", "active"]
@@ -26,7 +28,7 @@ class MemberForm(forms.ModelForm):
         self.fields["unit"].required = False
 
 
-class LoginNameForm(forms.Form):
+class LoginNameForm(LabelledChoicesMixin, forms.Form):
     username = forms.RegexField(
         label=_("Login name"),
         max_length=150,
@@ -35,7 +37,7 @@ class LoginNameForm(forms.Form):
     )
 
 
-class SeatForm(forms.ModelForm):
+class SeatForm(LabelledChoicesMixin, forms.ModelForm):
     class Meta:
         model = LeadingGroupSeat
         fields = ["member", "seat", "acting_head", "order"]
@@ -49,7 +51,7 @@ class SeatForm(forms.ModelForm):
         pass
 
 
-class DutyShiftForm(forms.ModelForm):
+class DutyShiftForm(LabelledChoicesMixin, forms.ModelForm):
     class Meta:
         model = DutyShift
         fields = ["member", "starts_at", "ends_at", "note"]

@@ -117,7 +117,6 @@ ACTIONS: dict[str, Guard] = {
     "orgs.actions.reset_second_factor": need("orgs.manage_accounts"),
     "orgs.actions.unlock_login": need("orgs.manage_accounts"),
     "orgs.actions.change_password": need(ANY_MEMBER),
-    "orgs.actions.start_second_factor": need(ANY_MEMBER),
     "orgs.actions.confirm_second_factor": need(ANY_MEMBER),
     "orgs.actions.set_seat": need("orgs.manage"),
     "orgs.actions.remove_seat": need("orgs.manage"),

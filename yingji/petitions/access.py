@@ -19,11 +19,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from yingji.audit.log import record_pii_read
+from yingji.crypto import decrypt
 from yingji.orgs.access import Actor, can, get_in_township
 from yingji.orgs.choices import Role
 
 from .choices import Category
-from .crypto import decrypt
 from .models import PetitionCase
 
 #: Roles that handle every case of their township: they receive, decide and keep the ledger.

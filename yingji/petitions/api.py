@@ -226,7 +226,7 @@ def step(request: HttpRequest, pk: Id, name: str) -> Any:
     chosen = STEPS.get(name)
     if chosen is None:
         raise Http404
-    kwargs: dict[str, Any] = {"township": case.township} if chosen.township_form else {}
+    kwargs: dict[str, Any] = {"actor": actor} if chosen.actor_form else {}
     try:
         data = json.loads(request.body or b"{}")
     except ValueError:

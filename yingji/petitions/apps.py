@@ -13,7 +13,7 @@ class PetitionsConfig(AppConfig):
         """Register the check of the personal-data key."""
         from django.core import checks
 
-        from .crypto import check_key
+        from yingji.crypto import check_key
 
         checks.register(check_key, "security")
         checks.register(check_work_calendar)

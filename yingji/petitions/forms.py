@@ -7,9 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yingji.forms import LabelledChoicesMixin
+from yingji.orgs.access import Actor
 from yingji.orgs.choices import Role
-from yingji.orgs.models import Member, Township, Unit
+from yingji.orgs.models import Member, Unit
 
+from .access import visible_cases
 from .choices import (
     MAX_REPRESENTATIVES,
     Category,
@@ -23,7 +26,7 @@ from .models import PetitionCase
 _DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class ReceiveForm(forms.Form):
+class ReceiveForm(LabelledChoicesMixin, forms.Form):
     """Register a case (``actions.receive_case``); up to five parties in rows name_i / phone_i / address_i."""
 
     channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
@@ -55,10 +58,11 @@ class ReceiveForm(forms.Form):
         label=_("same matter as"), queryset=PetitionCase.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, township: Township, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["accused_unit"].queryset = Unit.objects.filter(township=township)  # type: ignore[attr-defined]
-        self.fields["same_matter_as"].queryset = PetitionCase.objects.filter(township=township)  # type: ignore[attr-defined]
+        self.fields["accused_unit"].queryset = Unit.objects.filter(township=actor.township)  # type: ignore[attr-defined]
+        # Only the cases the actor may see: a report case stays hidden from the accused unit (Art. 30).
+        self.fields["same_matter_as"].queryset = visible_cases(actor)  # type: ignore[attr-defined]
         for i in range(1, MAX_REPRESENTATIVES + 1):
             self.fields[f"name_{i}"] = forms.CharField(
                 label=_("Petitioner %(i)d: name") % {"i": i},
@@ -103,23 +107,23 @@ class ReceiveForm(forms.Form):
         }
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(LabelledChoicesMixin, forms.Form):
     """A reason told to the petitioner (decline, objection)."""
 
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea)
 
 
-class TransferForm(forms.Form):
+class TransferForm(LabelledChoicesMixin, forms.Form):
     """The body a case is routed to (Art. 22)."""
 
     to_body = forms.CharField(label=_("routed to"), max_length=100)
 
 
-class EmptyForm(forms.Form):
+class EmptyForm(LabelledChoicesMixin, forms.Form):
     """A confirmation with no fields."""
 
 
-class FiveOnesForm(forms.Form):
+class FiveOnesForm(LabelledChoicesMixin, forms.Form):
     """The five-ones of plan §七(一)."""
 
     handling_unit = forms.ModelChoiceField(
@@ -136,8 +140,9 @@ class FiveOnesForm(forms.Form):
         label=_("resolution plan"), widget=forms.Textarea, required=False
     )
 
-    def __init__(self, *args: Any, township: Township, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        township = actor.township
         self.fields["handling_unit"].queryset = Unit.objects.filter(township=township, active=True)  # type: ignore[attr-defined]
         people = Member.objects.filter(township=township, active=True).exclude(role=Role.AUDITOR)
         # The lead official (包案领导) is a leader: a seat in the leading group.
@@ -146,14 +151,14 @@ class FiveOnesForm(forms.Form):
         self.fields["responsible_person"].queryset = people  # type: ignore[attr-defined]
 
 
-class ExtensionRequestForm(forms.Form):
+class ExtensionRequestForm(LabelledChoicesMixin, forms.Form):
     """The one extension (Art. 34)."""
 
     days = forms.IntegerField(label=_("extension days"), min_value=1, max_value=30)
     reason = forms.CharField(label=_("reason for the extension"), widget=forms.Textarea)
 
 
-class ExtensionDecisionForm(forms.Form):
+class ExtensionDecisionForm(LabelledChoicesMixin, forms.Form):
     """The head's decision on the extension (Art. 34)."""
 
     approve = forms.TypedChoiceField(
@@ -164,7 +169,7 @@ class ExtensionDecisionForm(forms.Form):
     note = forms.CharField(label=_("note"), widget=forms.Textarea, required=False)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(LabelledChoicesMixin, forms.Form):
     """The written reply (Art. 32)."""
 
     request = forms.CharField(label=_("the request"), widget=forms.Textarea)
@@ -174,7 +179,7 @@ class ReplyForm(forms.Form):
     review_body = forms.CharField(label=_("review body"), max_length=100)
 
 
-class DeliveryForm(forms.Form):
+class DeliveryForm(LabelledChoicesMixin, forms.Form):
     """How and when a document was delivered (送达)."""
 
     document = forms.IntegerField(widget=forms.HiddenInput)
@@ -183,13 +188,13 @@ class DeliveryForm(forms.Form):
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 
 
-class RequestForm(forms.Form):
+class RequestForm(LabelledChoicesMixin, forms.Form):
     """When the petitioner's review or re-review request was received."""
 
     requested_at = forms.DateTimeField(label=_("request received at"), widget=_DT)
 
 
-class ReviewOpinionForm(forms.Form):
+class ReviewOpinionForm(LabelledChoicesMixin, forms.Form):
     """The review opinion (Art. 35)."""
 
     opinion = forms.CharField(label=_("opinion"), widget=forms.Textarea)
@@ -197,24 +202,25 @@ class ReviewOpinionForm(forms.Form):
     re_review_body = forms.CharField(label=_("re-review body"), max_length=100)
 
 
-class ReReviewOpinionForm(forms.Form):
+class ReReviewOpinionForm(LabelledChoicesMixin, forms.Form):
     """The re-review opinion (Art. 36)."""
 
     opinion = forms.CharField(label=_("opinion"), widget=forms.Textarea)
     basis = forms.CharField(label=_("basis"), widget=forms.Textarea)
 
 
-class LinkForm(forms.Form):
+class LinkForm(LabelledChoicesMixin, forms.Form):
     """Link a related case."""
 
     other = forms.ModelChoiceField(label=_("related case"), queryset=PetitionCase.objects.none())
 
-    def __init__(self, *args: Any, township: Township, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["other"].queryset = PetitionCase.objects.filter(township=township)  # type: ignore[attr-defined]
+        # Only the cases the actor may see: a report case stays hidden from the accused unit (Art. 30).
+        self.fields["other"].queryset = visible_cases(actor)  # type: ignore[attr-defined]
 
 
-class LookupForm(forms.Form):
+class LookupForm(LabelledChoicesMixin, forms.Form):
     """The public lookup: case number and query code."""
 
     number = forms.CharField(label=_("case number"), max_length=40)

@@ -10,8 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import BigIntegerField, Count, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from yingji.audit.labels import label
 from yingji.audit.models import AuditEvent, PersonalDataAccess
 from yingji.deadlines.choices import DeadlineState
 from yingji.deadlines.models import Deadline
@@ -130,29 +130,6 @@ def by_lead(actor: Actor) -> list[dict[str, Any]]:
 _CLOSED = ["objected", "transferred", "declined", "replied", "reviewed", "final"]
 
 
-#: audit action → what the case page calls it
-ACTION_LABELS = {
-    "petitions.receive": _("received"),
-    "petitions.accept": _("accepted"),
-    "petitions.decline": _("not accepted"),
-    "petitions.transfer": _("routed to the responsible body"),
-    "petitions.object": _("returned as outside our remit"),
-    "petitions.five_ones": _("five-ones named"),
-    "petitions.start_resolution": _("resolution started"),
-    "petitions.request_extension": _("extension requested"),
-    "petitions.decide_extension": _("extension decided"),
-    "petitions.reply": _("written reply issued"),
-    "petitions.delivery": _("delivery recorded"),
-    "petitions.request_review": _("review requested"),
-    "petitions.review_opinion": _("review opinion issued"),
-    "petitions.request_re_review": _("re-review requested"),
-    "petitions.re_review_opinion": _("re-review opinion issued"),
-    "petitions.rate": _("rated by the petitioner"),
-    "petitions.reissue_query_code": _("new query code issued"),
-    "petitions.link": _("related case linked"),
-}
-
-
 @dataclass(frozen=True)
 class HistoryItem:
     """One line of a case's history: when, who (staff label), what (label and the recorded values)."""
@@ -164,8 +141,8 @@ class HistoryItem:
 
     @property
     def label(self) -> str:
-        """The action in the user's language."""
-        return str(ACTION_LABELS.get(self.action, self.action))
+        """The action in the user's language (``audit.labels``; an unknown key as it is)."""
+        return label(self.action)
 
     @property
     def detail_text(self) -> str:

@@ -31,7 +31,7 @@ class Step:
     permission: str
     statuses: tuple[str, ...]
     do: Callable[[Actor, PetitionCase, dict[str, Any]], Any]
-    township_form: bool = False
+    actor_form: bool = False  # the form takes ``actor=``: choices limited to what the actor may see
 
 
 def _deliver(actor: Actor, case: PetitionCase, d: dict[str, Any]) -> Any:
@@ -55,7 +55,7 @@ STEPS: dict[str, Step] = {
                    ("received",), lambda a, c, d: actions.object_to_transfer(a, c, **d)),
     "five_ones": Step(gettext_lazy("Name the five-ones"), f.FiveOnesForm, "petitions.assign",
                       ("received", "accepted", "in_resolution"),
-                      lambda a, c, d: actions.set_five_ones(a, c, **d), township_form=True),
+                      lambda a, c, d: actions.set_five_ones(a, c, **d), actor_form=True),
     "start": Step(gettext_lazy("Start resolution"), f.EmptyForm, "petitions.handle",
                   ("accepted",), lambda a, c, d: actions.start_resolution(a, c)),
     "extension": Step(gettext_lazy("Ask for an extension"), f.ExtensionRequestForm,
@@ -82,5 +82,5 @@ STEPS: dict[str, Step] = {
                               lambda a, c, d: actions.issue_re_review_opinion(a, c, **d)),
     "link": Step(gettext_lazy("Link a related case"), f.LinkForm, "petitions.decide",
                  (*_ANY, "final"), lambda a, c, d: actions.link_related(a, c, d["other"]),
-                 township_form=True),
+                 actor_form=True),
 }  # fmt: skip

@@ -77,7 +77,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     require(actor, "petitions.receive", actor.township)
     township = actor.township
     assert township is not None
-    form = f.ReceiveForm(request.POST or None, township=township)
+    form = f.ReceiveForm(request.POST or None, actor=actor)
     if request.method == "POST":
         case = _apply(form, lambda d: actions.receive_case(actor, township, **form.action_kwargs()))
         if case is not None:
@@ -153,7 +153,7 @@ def case_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     require(actor, step.permission, case.township)
     if step.permission == "petitions.handle":
         require_handler(actor, case)
-    kwargs: dict[str, Any] = {"township": case.township} if step.township_form else {}
+    kwargs: dict[str, Any] = {"actor": actor} if step.actor_form else {}
     initial = {"document": request.GET.get("document")} if name == "deliver" else None
     form = step.form(request.POST if request.method == "POST" else None, initial=initial, **kwargs)
     if request.method == "POST":

@@ -7,7 +7,7 @@ columns are dropped. Reversible: going back decrypts into the clear columns.
 
 from django.db import migrations, models
 
-from yingji.petitions.crypto import decrypt, encrypt
+from yingji.crypto import decrypt, encrypt
 
 
 def encrypt_existing(apps, schema_editor):

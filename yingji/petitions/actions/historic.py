@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yingji.audit.log import record
+from yingji.crypto import encrypt
 from yingji.deadlines.actions import record_past
 from yingji.deadlines.choices import DeadlineUnit
 from yingji.numbering import next_number
@@ -24,7 +25,6 @@ from yingji.orgs.access import Actor, require
 from yingji.orgs.models import Township
 
 from ..choices import CaseStatus, Category, Channel, ComplaintRoute, DocumentKind, PartyRole
-from ..crypto import encrypt
 from ..models import Document, Party, PetitionCase
 from ._common import ACCEPTANCE_RULE, ART22, CONCLUDE_DAYS, CONCLUDE_RULE
 

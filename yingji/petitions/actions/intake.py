@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yingji.audit.log import record
+from yingji.crypto import encrypt
 from yingji.deadlines.actions import cancel_all, open_deadline, satisfy
 from yingji.deadlines.choices import DeadlineUnit
 from yingji.deadlines.models import Deadline
@@ -31,7 +32,6 @@ from ..choices import (
     DocumentKind,
     PartyRole,
 )
-from ..crypto import encrypt
 from ..documents import (
     acceptance_text,
     non_acceptance_text,

@@ -1,4 +1,7 @@
-"""Encryption at rest of petitioners' details (DESIGN.md §6), with Fernet from ``cryptography``.
+"""Encryption at rest (DESIGN.md §6) with Fernet from ``cryptography``.
+
+Used for petitioners' and incident parties' details and for the notification
+channels' secrets (``notify.TownshipChannel.secret_enc``).
 
 The key is ``settings.YINGJI_PII_KEY`` (from ``YINGJI_PII_KEY`` or generated once
 into ``var/pii_key``). Fernet gives authenticated encryption (AES-128-CBC +

@@ -1,0 +1,125 @@
+"""What each audit action is called where staff read a history: one mapping for every page.
+
+``label(action)`` gives the action key of an ``AuditEvent`` (``"petitions.accept"``)
+in the reader's language (受理); a key not listed here is shown as it is, so a
+new action is never hidden — ``tests/audit/test_labels.py`` fails until it has
+its line. Used by the case history, the warning history and the auditor's page.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+LABELS = {
+    # 预警台账 (plan §五)
+    "earlywarning.register": _("registered in the ledger"),
+    "earlywarning.update": _("contents changed"),
+    "earlywarning.verify": _("verified"),
+    "earlywarning.dismiss": _("dismissed as unfounded"),
+    "earlywarning.report": _("reported to the head"),
+    "earlywarning.assess": _("risk assessed"),
+    "earlywarning.start_handling": _("task force formed"),
+    "earlywarning.progress": _("progress"),
+    "earlywarning.mark_controlled": _("under control"),
+    "earlywarning.resolve": _("resolved"),
+    "earlywarning.escalate": _("escalated to an incident"),
+    "earlywarning.convert": _("converted to a petition case"),
+    "earlywarning.import_row": _("imported from a ledger file"),
+    "earlywarning.import_upload": _("ledger file uploaded"),
+    "earlywarning.import_check": _("ledger file checked"),
+    "earlywarning.import": _("ledger file imported"),
+    "earlywarning.import_interrupted": _("ledger import interrupted"),
+    # 突发事件 (plan §六, §七)
+    "incidents.receive": _("incident received"),
+    "incidents.verify": _("incident verified"),
+    "incidents.report": _("report sent to the leading group"),
+    "incidents.activate": _("plan activated"),
+    "incidents.form_task_force": _("task force formed"),
+    "incidents.check_in": _("task-force member checked in"),
+    "incidents.tick": _("checklist step ticked"),
+    "incidents.log": _("on-scene log entry"),
+    "incidents.situation": _("situation report"),
+    "incidents.add_party": _("party recorded"),
+    "incidents.demand": _("demand registered"),
+    "incidents.demand_case": _("demand taken in as a petition case"),
+    "incidents.demand_withdraw": _("demand withdrawn"),
+    "incidents.evidence_add": _("evidence registered"),
+    "incidents.evidence_custody": _("evidence handed over"),
+    "incidents.evidence_annotate": _("evidence note added"),
+    "incidents.evidence_update_refused": _("change of evidence refused"),
+    "incidents.evidence_delete_refused": _("deletion of evidence refused"),
+    "incidents.close_scene": _("scene closed"),
+    "incidents.summary": _("summary report filed"),
+    "incidents.close": _("incident closed"),
+    # 信访事项 (《信访工作条例》)
+    "petitions.receive": _("received"),
+    "petitions.accept": _("accepted"),
+    "petitions.decline": _("not accepted"),
+    "petitions.transfer": _("routed to the responsible body"),
+    "petitions.object": _("returned as outside our remit"),
+    "petitions.five_ones": _("five-ones named"),
+    "petitions.start_resolution": _("resolution started"),
+    "petitions.request_extension": _("extension requested"),
+    "petitions.decide_extension": _("extension decided"),
+    "petitions.reply": _("written reply issued"),
+    "petitions.delivery": _("delivery recorded"),
+    "petitions.request_review": _("review requested"),
+    "petitions.review_opinion": _("review opinion issued"),
+    "petitions.request_re_review": _("re-review requested"),
+    "petitions.re_review_opinion": _("re-review opinion issued"),
+    "petitions.rate": _("rated by the petitioner"),
+    "petitions.reissue_query_code": _("new query code issued"),
+    "petitions.link": _("related case linked"),
+    "petitions.import_historic": _("imported from a past record"),
+    # 时限
+    "deadlines.breach": _("deadline breached"),
+    "deadlines.acknowledge": _("escalation acknowledged"),
+    # 组织与账号
+    "orgs.create_township": _("township created"),
+    "orgs.create_unit": _("unit created"),
+    "orgs.update_unit": _("unit changed"),
+    "orgs.create_member": _("member added"),
+    "orgs.update_member": _("member changed"),
+    "orgs.create_login": _("login created"),
+    "orgs.change_password": _("password changed"),
+    "orgs.confirm_second_factor": _("second factor set up"),
+    "orgs.reset_second_factor": _("second factor reset"),
+    "orgs.unlock_login": _("login unlocked"),
+    "orgs.set_seat": _("leading-group seat set"),
+    "orgs.remove_seat": _("leading-group seat removed"),
+    "orgs.add_duty_shift": _("duty shift added"),
+    "orgs.remove_duty_shift": _("duty shift removed"),
+    # 预案
+    "plans.publish": _("plan version published"),
+    "plans.adopt": _("plan version adopted"),
+    "plans.import": _("plan document imported"),
+    "plans.review": _("imported plan item reviewed"),
+    "plans.publish_draft": _("imported plan published"),
+    # 通知
+    "notify.configure_channel": _("notification channel set up"),
+    "notify.set_channels": _("own notification channels chosen"),
+    "notify.retry": _("failed notification sent again"),
+    # 留言与热线
+    "complaints.start_import": _("message export uploaded"),
+    "complaints.save_mapping": _("columns of the export mapped"),
+    "complaints.import": _("message export imported"),
+    "complaints.import_interrupted": _("message import interrupted"),
+    "complaints.train": _("routing model trained"),
+    "complaints.suggest": _("routing suggested"),
+    "complaints.decide_suggestion": _("routing suggestion decided"),
+    "complaints.propose_hot_issues": _("hot issues proposed"),
+    "complaints.accept_hot_issue": _("hot issue registered as a warning"),
+    "complaints.dismiss_hot_issue": _("hot issue dismissed"),
+}
+
+
+def label(action: str) -> str:
+    """Return audit action key ``action`` in the active language; an unknown key as it is."""
+    found = LABELS.get(action)
+    return action if found is None else str(found)
+
+
+def actions_labelled(text: str) -> list[str]:
+    """Return the action keys whose label (active language) contains ``text``, for a filter."""
+    text = text.strip().lower()
+    return [key for key, name in LABELS.items() if text and text in str(name).lower()]
