@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from yingji.forms import LabelledChoicesMixin
+from yingji.forms import ANY, LabelledChoicesMixin
 from yingji.orgs.choices import UnitKind
 from yingji.orgs.models import Member, Township, Unit
 from yingji.orgs.queries import village_names
@@ -159,7 +159,7 @@ def _filter_choices(plan: Plan, language: str | None) -> tuple[list[tuple[str, s
     risks = tuple((lv.key, lv.name) for lv in plan.risk_assessment.risk_levels)
     key = (language, categories, risks)
     if key not in _CHOICES:
-        everything = ("", str(_("all")))
+        everything = ("", str(ANY))
         _CHOICES[key] = (
             [everything, ("open", str(_("open")))]
             + [(k, str(v)) for k, v in WarningStatus.choices],

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import Count, QuerySet
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 
+from yingji.audit.labels import label as action_label
 from yingji.audit.models import AuditEvent
 from yingji.fastread import ValuesReader
 from yingji.orgs.models import Member, Township, Unit
@@ -336,24 +337,6 @@ def duration_text(delta: timedelta | None) -> str:
     return f"{days}天{text}" if days else text
 
 
-#: Display names of the ledger's audit actions, for the history on the detail page.
-ACTION_LABELS = {
-    "earlywarning.register": gettext_lazy("registered in the ledger"),
-    "earlywarning.update": gettext_lazy("contents changed"),
-    "earlywarning.verify": gettext_lazy("verified"),
-    "earlywarning.dismiss": gettext_lazy("dismissed as unfounded"),
-    "earlywarning.report": gettext_lazy("reported to the head"),
-    "earlywarning.assess": gettext_lazy("risk assessed"),
-    "earlywarning.start_handling": gettext_lazy("task force formed"),
-    "earlywarning.progress": gettext_lazy("progress"),
-    "earlywarning.mark_controlled": gettext_lazy("under control"),
-    "earlywarning.resolve": gettext_lazy("resolved"),
-    "earlywarning.escalate": gettext_lazy("escalated to an incident"),
-    "earlywarning.convert": gettext_lazy("converted to a petition case"),
-    "earlywarning.import_row": gettext_lazy("imported from a ledger file"),
-}
-
-
 def _shown(after: Any) -> Any:
     """Return an audit event's ``after`` for people: ISO times (as the audit keeps them) as ``local``."""
     if not isinstance(after, dict):
@@ -384,7 +367,7 @@ def history(warning: Warning) -> list[dict[str, Any]]:
             "at": e.at,
             "kind": "audit",
             "action": e.action,
-            "label": ACTION_LABELS.get(e.action, e.action),
+            "label": action_label(e.action),
             "actor": e.actor_label,
             "detail": _shown(e.after),
         }
