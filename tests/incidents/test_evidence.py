@@ -14,7 +14,7 @@ from tests import samples
 from tests.conftest import client_for, member_of
 from tests.incidents.helpers import T0, actors, person
 from tests.incidents.scenario import activated
-from yingji.audit.models import AuditEvent
+from yingji.audit.models import AuditEvent, PersonalDataAccess
 from yingji.incidents import actions_scene
 from yingji.incidents.models import EvidenceItem
 from yingji.orgs.choices import Role
@@ -133,16 +133,35 @@ def test_chain_of_custody_and_annotations_are_added_in_order(demo):
     assert page.status_code == 200 and HEX in text and "派出所证据室" in text
 
 
-def test_files_are_served_only_to_the_township(demo, other):
+def test_files_are_served_only_to_those_handling_the_incident_and_each_read_is_logged(demo, other):
     incident = activated(demo)
     clip = samples.mp4(b"abc")
     item = _register(
         demo, incident, sha256="", file=SimpleUploadedFile("clip.mp4", clip), file_name="clip.mp4"
     )
-    mine = client_for(member_of(demo, Role.AUDITOR)).get(f"/incidents/files/evidence/{item.pk}/")
+    url = f"/incidents/files/evidence/{item.pk}/"
+    staff = member_of(demo, Role.PEACE_OFFICE_STAFF)
+    mine = client_for(staff).get(url)
     assert mine.status_code == 200 and b"".join(mine.streaming_content) == clip
     assert mine["Content-Type"] == "video/mp4"
     assert mine["Content-Disposition"] == 'attachment; filename="clip.mp4"'
+    read = PersonalDataAccess.objects.get()
+    assert (read.actor_id, read.object_type, read.object_id) == (
+        staff.user_id,
+        "incidents.evidenceitem",
+        str(item.pk),
+    )
+    assert read.fields == ["file"] and read.purpose == "evidence_download"
+    assert read.object_label == f"{incident.number} {item.number}"  # not the file's name
+    # Footage shows people: the auditor (who reads the records) and the administrator do not
+    # handle the incident, so they get neither the file nor a link to it.
+    for role in (Role.AUDITOR, Role.ADMIN):
+        reader = client_for(member_of(demo, role))
+        assert reader.get(url).status_code == 403, role
+        page = reader.get(f"/incidents/evidence/{item.pk}/").content.decode()
+        assert "clip.mp4" in page and url not in page, role
+    assert PersonalDataAccess.objects.count() == 1
+    assert url in client_for(staff).get(f"/incidents/evidence/{item.pk}/").content.decode()
     theirs = client_for(member_of(other, Role.HEAD)).get(f"/incidents/files/evidence/{item.pk}/")
     assert theirs.status_code == 404
     assert (

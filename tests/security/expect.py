@@ -104,8 +104,8 @@ def allowed(guard: Guard, role: Role | None, member: Member | None, obj: Any = N
         case = _case_of(obj)
         assert case is not None, f"HANDLER needs a case, not {obj!r}"
         return base and handles_case(member, case)
-    if rule == matrix.INCIDENT_HANDLER:
-        return base and handles_incident(member, obj)
+    if rule == matrix.INCIDENT_HANDLER:  # the incident, or a file or item of it
+        return base and handles_incident(member, getattr(obj, "incident", obj))
     if rule == matrix.OWN_PLACE:
         assert isinstance(obj, TaskForceMember)
         own = member.pk in (obj.member_id, obj.task_force.leader_id)

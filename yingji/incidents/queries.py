@@ -216,7 +216,7 @@ def board_display(rows: list[BoardRow], now: datetime | None = None) -> list[dic
     return out
 
 
-def log_html(incident: Incident) -> SafeString:
+def log_html(incident: Incident, *, links: bool = True) -> SafeString:
     """Return the incident's on-scene log as ``<li>`` elements, oldest first, with their attachments.
 
     The log is the longest list of the incident page and grows all through
@@ -226,7 +226,8 @@ def log_html(incident: Incident) -> SafeString:
     ``incidents/detail.html`` wrote: time as ``n月j日 H:i:s`` in the current
     time zone, author · kind, the text HTML-escaped with line breaks as
     ``<br>``, each attachment as a link with its size and the start of its
-    SHA-256.
+    SHA-256. With ``links=False`` (a reader who does not handle the incident
+    and may not download its files) an attachment's name is plain text.
     """
     from django.template.defaultfilters import filesizeformat, linebreaksbr, truncatechars
     from django.urls import reverse
@@ -240,8 +241,9 @@ def log_html(incident: Incident) -> SafeString:
         incident=incident, log_entry__isnull=False
     ).values_list("log_entry_id", "pk", "name", "size", "sha256"):
         url = reverse("incidents:file", args=["attachment", pk])
+        shown = f'<a href="{escape(url)}">{escape(name)}</a>' if links else escape(name)
         files.setdefault(entry_id, []).append(
-            f'<div><a href="{escape(url)}">{escape(name)}</a> <small class="muted">'
+            f'<div>{shown} <small class="muted">'
             f"{escape(filesizeformat(size))} · SHA-256 {escape(truncatechars(sha256, 17))}</small></div>"
         )
     out = []

@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yingji import uploads
+from yingji.audit.log import record_pii_read
 from yingji.orgs.access import Actor, can, get_in_township, require
 
 from . import actions, actions_aftermath, actions_scene, queries
-from .access import party_views
+from .access import is_handler, party_views, require_handler
 from .choices import IncidentStatus
 from .forms import (
     CustodyForm,
@@ -125,6 +126,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, actor: Actor, incident: Incident, **bound: Any) -> HttpResponse:
     township = incident.township
+    may_download = is_handler(actor, incident)  # files show people: see download()
     detail = queries.incident_detail(incident, with_log=False)
     # Names and contacts only for those handling the incident, and the read is logged (DESIGN.md §6).
     parties = party_views(actor, incident, purpose="incident_page")
@@ -158,7 +160,8 @@ def _detail(request: HttpRequest, actor: Actor, incident: Incident, **bound: Any
         **detail,
         "parties": parties,
         "parties_shown": bool(parties) and parties[0].name is not None,
-        "log_html": queries.log_html(incident),
+        "log_html": queries.log_html(incident, links=may_download),
+        "may_download": may_download,
     }
     status = 400 if bound else 200
     return render(request, "incidents/detail.html", context, status=status)
@@ -463,6 +466,7 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
             "notes": item.annotations.select_related("author"),
             "custody_form": custody_form,
             "note_form": note_form,
+            "may_download": is_handler(actor, item.incident),
             "can_add": can(actor, "incidents.on_scene"),
         },
     )
@@ -502,10 +506,16 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def download(request: HttpRequest, kind: str, pk: int) -> FileResponse:
-    """Hand out an uploaded file to a member of its township who may read incidents.
+    """Hand out an uploaded file of an incident to those handling it, and log the read.
 
     The only way out for files under ``MEDIA_ROOT``: 404 for another
-    township's row (``get_in_township``), the login page for nobody. Always a
+    township's row (``get_in_township``), the login page for nobody, 403 for a
+    member of the township who does not handle the incident
+    (``incidents.access.is_handler``: body-camera footage and scene photos
+    show people, so they are personal data, DESIGN.md §6). Each download is
+    written to the personal-data read log (fields ``["file"]``, purpose
+    ``evidence_download`` / ``attachment_download``, labelled with the
+    incident's and the item's numbers, never the file's name). Always a
     download (``Content-Disposition: attachment``), typed by the kind found
     when it was checked (``yingji.uploads``), never by the user's file name.
     """
@@ -513,13 +523,17 @@ def download(request: HttpRequest, kind: str, pk: int) -> FileResponse:
     if kind == "attachment":
         row: Any = get_in_township(actor, Attachment, pk)
         name = row.name
+        label = f"{row.incident.number} #{row.pk}"
     elif kind == "evidence":
         row = get_in_township(actor, EvidenceItem, pk)
         name = row.file_name
+        label = f"{row.incident.number} {row.number}"
     else:
         raise Http404
     if not row.file:
         raise Http404
+    require_handler(actor, row.incident)
+    record_pii_read(actor, row, fields=["file"], purpose=f"{kind}_download", label=label)
     return FileResponse(
         row.file.open("rb"),
         as_attachment=True,

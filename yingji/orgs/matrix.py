@@ -326,8 +326,12 @@ PAGES: dict[str, Page] = {
         {"custody": need("incidents.on_scene"), "note": need("incidents.on_scene")},
     ),
     "incidents:evidence_change": Page(None, {"edit": need(NOBODY), "delete": need(NOBODY)}),
+    # Files show people (body-camera footage, scene photos): those handling the incident only.
     "incidents:file": Page(
-        {"attachment": need("incidents.view"), "evidence": need("incidents.view")}
+        {
+            "attachment": need("incidents.on_scene", also=INCIDENT_HANDLER),
+            "evidence": need("incidents.on_scene", also=INCIDENT_HANDLER),
+        }
     ),
     # petitions
     "petitions:list": Page(need("petitions.view")),
