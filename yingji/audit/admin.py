@@ -1,21 +1,12 @@
 from django.contrib import admin
 
+from yingji.orgs.admin import ReadOnlyAdmin
+
 from .models import AuditEvent, PersonalDataAccess
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):  # noqa: D102
-        return False
-
-    def has_change_permission(self, request, obj=None):  # noqa: D102
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # noqa: D102
-        return False
-
-
 @admin.register(AuditEvent)
-class AuditEventAdmin(_ReadOnly):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only list of audit events."""
 
     list_display = ("at", "actor_label", "action", "object_type", "object_id", "result")
@@ -23,7 +14,7 @@ class AuditEventAdmin(_ReadOnly):
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(_ReadOnly):
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
     """Read-only access log of petitioners' details."""
 
     list_display = ("at", "actor_label", "object_label", "fields", "purpose", "source_ip")

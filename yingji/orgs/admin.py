@@ -24,10 +24,14 @@ from .models import DutyShift, LeadingGroupSeat, Member, Township, Unit
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """A model shown in the admin without add, change or delete."""
+    """A model shown in the admin without add, change or delete (every model of Yingji's admin).
+
+    Rows are written by the apps' actions only (permission, township, audit
+    event); the audit log and the read log are never written by hand.
+    """
 
     def has_add_permission(self, request):
-        """Return False: rows are added by the organisation pages' actions only."""
+        """Return False: rows are added by actions only."""
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -35,7 +39,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        """Return False: seats and shifts are removed by audited actions; members and units deactivated."""
+        """Return False: rows are removed by audited actions (members and units are deactivated)."""
         return False
 
 
