@@ -14,6 +14,7 @@ import pytest
 import time_machine
 from django.db import transaction
 
+from yingji.audit.models import AuditEvent
 from yingji.notify import actions
 from yingji.notify.models import Notification
 from yingji.notify.outbox import queue
@@ -132,6 +133,10 @@ def test_dingtalk_robot_is_signed_and_mentions_the_mobile(demo, http_server):
     secret = "SECabc123"
     url = http_server.url + "/robot/send?access_token=tok"
     actions.configure_channel(SYSTEM, demo, "dingtalk", url=url, secret=secret)
+    # The robot's token is a credential: the audit log (read by the auditor) keeps its name only.
+    event = AuditEvent.objects.filter(action="notify.configure_channel").get()
+    assert event.after["url"] == http_server.url + "/robot/send?access_token=***"
+    assert "=tok" not in json.dumps(event.after) and secret not in json.dumps(event.after)
     member = liu()
     choose(member, "dingtalk")
     _, n = send(demo, member)
