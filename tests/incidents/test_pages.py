@@ -257,6 +257,10 @@ def test_every_field_of_the_incident_page_has_its_own_id(demo):
     assert [i for i, n in ids.items() if n > 1] == []
     assert '<label for="situation_text">' in page and 'id="situation_text"' in page
     refused = tf.post(f"/incidents/{incident.pk}/situation/", {"text": ""}).content.decode()
+    assert (
+        '<ul class="messages"><li class="warning">未保存：请更正下方标出的内容。</li></ul>'
+        in refused
+    )
     assert 'aria-describedby="situation_text_error" id="situation_text"' in refused
     assert (
         '<div id="situation_text_error"><p class="error" role="alert">这个字段是必填项。</p></div>'

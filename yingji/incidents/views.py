@@ -165,6 +165,9 @@ def _detail(request: HttpRequest, actor: Actor, incident: Incident, **bound: Any
         "parties_shown": bool(parties) and parties[0].name is not None,
         "log_html": queries.log_html(incident),
     }
+    if bound:
+        # The refused form may be far down a long page (on a phone, screens below): say so at the top.
+        messages.warning(request, _("Not saved: correct what is marked below."))
     status = 400 if bound else 200
     return render(request, "incidents/detail.html", context, status=status)
 
