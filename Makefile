@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+PORT   ?= 8000
 
 .PHONY: run test lint typecheck pytest audit bench e2e clean
 
@@ -13,9 +14,10 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	touch $(STAMP)
 
 ## make run: install, migrate, load the default plan (and the demo township on an empty database), serve on 127.0.0.1:8000
+## (another port: make run PORT=8001)
 run: $(STAMP)
 	$(BIN)/yingji setup
-	$(BIN)/yingji serve
+	$(BIN)/yingji serve --port $(PORT)
 
 ## make test: lint, format check, type check, then the whole test suite
 test: lint typecheck pytest

@@ -146,6 +146,8 @@ def test_detail_shows_history_and_refuses_an_incomplete_report_by_field(demo, st
     assert form.errors["development"] == ["报告须写明：事态发展。"]
     assert form.errors["measures"] == ["报告须写明：应采取的措施。"]
     assert form.errors["urgency"] == ["报告须写明：紧急程度。"]
+    # The report form is screens down the page on a phone: the top says it was not saved.
+    assert '<li class="warning">未保存：请更正下方标出的内容。</li>' in response.content.decode()
     page = staff.get(reverse("earlywarning:detail", args=[w.pk])).content.decode()
     assert "<strong>登记入账</strong>" in page and "<strong>已核实</strong>" in page
     assert "立即核实预警信息" in page and "已核实" in page

@@ -87,6 +87,10 @@ def test_it_exports_the_township_layout(demo):
     )
     assert rows[1][12] == "已登记"
     assert len(rows[0]) == len(COLUMNS)
+    # Readable when opened: times to the minute in columns wide enough (no ########), header frozen.
+    assert ws.freeze_panes == "A2"
+    assert (ws["B2"].number_format, ws.column_dimensions["B"].width) == ("yyyy-mm-dd hh:mm", 18)
+    assert (ws.column_dimensions["E"].width, ws.column_dimensions["A"].width) == (30, 12)
 
 
 def test_it_imports_a_township_ledger_and_re_import_creates_nothing(demo):
@@ -133,7 +137,15 @@ def test_bad_rows_are_listed_by_row_and_column_and_nothing_is_written(demo):
     assert job.state == "checked"
     assert [(p["row"], p["column"], p["message"]) for p in job.problems] == [
         (3, "B（登记时间）", "“2026-13-45”不是日期时间（如 2026-11-29 09:30）。"),
-        (4, "C（类别）", "“聚众闹事”不是可选的值。"),
+        (
+            4,
+            "C（类别）",
+            "“聚众闹事”不是可选的值，请填写其中之一（或其序号）："
+            "1 出现不稳定事端和群体性事件苗头，但尚处在酝酿过程中；"
+            "2 出现信访人扬言到区集访、到市进京上访的苗头；"
+            "3 由群众内部矛盾引起，尚未出现过激行为，可能会出现群体性事件的；"
+            "4 其他可以作为预警信息的行为。",
+        ),
         (5, "F（涉及人数）", "“十来人”不是整数人数。"),
         (6, "E（事由）", "此单元格必填。"),
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -243,3 +245,24 @@ def test_the_log_is_written_as_the_template_wrote_it_with_two_queries(
     assert "第一行 &lt;b&gt;加粗&lt;/b&gt; &amp; “引号”<br>第二行" in html
     assert "12月1日 01:31:01" in html and "2.0\xa0KB · SHA-256 " in html, html
     assert f'<ol class="log">{html}</ol>' in page
+
+
+def test_every_field_of_the_incident_page_has_its_own_id(demo):
+    # The log form and the situation report form both have a "text" field: two id_text made the
+    # situation report's label point at the log's box.
+    incident = activated(demo)
+    tf = client_for(member_of(demo, Role.TASK_FORCE_MEMBER))
+    page = tf.get(f"/incidents/{incident.pk}/").content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+    assert [i for i, n in ids.items() if n > 1] == []
+    assert '<label for="situation_text">' in page and 'id="situation_text"' in page
+    refused = tf.post(f"/incidents/{incident.pk}/situation/", {"text": ""}).content.decode()
+    assert (
+        '<ul class="messages"><li class="warning">未保存：请更正下方标出的内容。</li></ul>'
+        in refused
+    )
+    assert 'aria-describedby="situation_text_error" id="situation_text"' in refused
+    assert (
+        '<div id="situation_text_error"><p class="error" role="alert">这个字段是必填项。</p></div>'
+        in refused
+    )

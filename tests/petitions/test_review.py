@@ -137,3 +137,24 @@ def test_the_delivery_is_not_in_the_future_nor_before_the_document(demo, staff, 
             actions.record_delivery(
                 staff, reply, method="sms", delivered_at=datetime(2026, 4, 8, tzinfo=SH)
             )
+
+
+def test_a_delivery_typed_in_the_minute_of_issue_is_taken_as_just_after_it(demo, staff, peace_head):
+    # The form takes the time to the minute: 16:00 typed for a reply issued at 16:00:40 is kept,
+    # recorded at the moment of issue; 15:59 is refused, naming the time of issue.
+    case = in_resolution(demo, staff, peace_head, datetime(2026, 3, 2, 10, 0, tzinfo=SH))
+    issued_at = datetime(2026, 4, 9, 16, 0, 40, tzinfo=SH)
+    with time_machine.travel(issued_at, tick=False):
+        reply = actions.issue_reply(staff, case, **REPLY)
+    with time_machine.travel(datetime(2026, 4, 9, 16, 1, 5, tzinfo=SH), tick=False):
+        with pytest.raises(ValidationError) as err:
+            actions.record_delivery(
+                staff, reply, method="sms", delivered_at=datetime(2026, 4, 9, 15, 59, tzinfo=SH)
+            )
+        assert err.value.message_dict["delivered_at"] == [
+            "送达时间不能早于文书出具时间（2026年4月9日 16:00）。"
+        ]
+        delivery = actions.record_delivery(
+            staff, reply, method="sms", delivered_at=datetime(2026, 4, 9, 16, 0, tzinfo=SH)
+        )
+    assert delivery.delivered_at == issued_at

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -89,6 +90,15 @@ def test_the_workbook_has_formulas_values_and_definitions(demo, figures):
     # The ledger rows a reader checks the formulas against.
     warnings = wb["预警台账"]
     assert [warnings.cell(r, 9).value for r in range(2, 5)] == [25, 45, 5]
+    # Times to the minute in a column wide enough to show them (Excel shows ######## otherwise).
+    assert warnings.cell(1, 5).value == "发现时间" and isinstance(
+        warnings.cell(2, 5).value, datetime
+    )
+    assert warnings.cell(2, 5).number_format == "yyyy-mm-dd hh:mm"
+    assert (warnings.column_dimensions["E"].width, warnings.column_dimensions["A"].width) == (
+        18,
+        16,
+    )
     incidents = wb["事件台账"]
     assert [(incidents.cell(r, 5).value, incidents.cell(r, 6).value) for r in (2, 3)] == [
         (1, 0),

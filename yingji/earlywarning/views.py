@@ -274,4 +274,6 @@ def act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     if done is not None:
         messages.success(request, _("Saved."))
         return redirect("earlywarning:detail", pk=pk)
+    # The refused form may be far down a long page (on a phone, screens below): say so at the top.
+    messages.warning(request, _("Not saved: correct what is marked below."))
     return _detail(request, actor, warning, action_forms, status=400)

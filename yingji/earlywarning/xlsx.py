@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from yingji.orgs.choices import UnitKind
@@ -159,14 +160,23 @@ def write_workbook(
     """
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title[:31])
-    ws.append([h for _f, h in COLUMNS])
-    for row in export_rows(warnings):
-        ws.append(row_of(ws, row))  # text as text: no formula from a typed summary
+    # A write-only sheet writes its column widths and frozen header with the first row: set them first
+    # (set after the rows they were lost, and Excel showed every time as ######## in a narrow column).
     for i, (name, _h) in enumerate(COLUMNS, start=1):
         width = (
             18 if name in TIME_FIELDS else 30 if name in {"summary", "measures", "cause"} else 12
         )
         ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    ws.append([h for _f, h in COLUMNS])
+    times = {i for i, (name, _h) in enumerate(COLUMNS) if name in TIME_FIELDS}
+    for row in export_rows(warnings):
+        for i in times:
+            if row[i] is not None:
+                cell = WriteOnlyCell(ws, value=row[i].replace(microsecond=0))
+                cell.number_format = DATETIME_FORMAT
+                row[i] = cell
+        ws.append(row_of(ws, row))  # text as text: no formula from a typed summary
     wb.save(out)
 
 
@@ -385,8 +395,15 @@ def parse_row(
                         sections = {c.section: c.key for c in plan.warning_categories}
                         key = sections.get(text)
                     if key is None:
+                        known = "；".join(
+                            f"{i} {label}" for i, (_key, label) in enumerate(choices[name], 1)
+                        )
                         raise ValueError(
-                            _("“%(value)s” is not one of the known values.") % {"value": text}
+                            _(
+                                "“%(value)s” is not one of the known values; write one of them"
+                                " (or its number): %(known)s."
+                            )
+                            % {"value": text, "known": known}
                         )
                     parsed.data[name] = key
                 else:

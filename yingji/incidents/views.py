@@ -124,6 +124,10 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/form.html", {"form": form, "title": _("Receive an incident")})
 
 
+#: The ids of the situation report form's fields on the incident page (``situation_text``).
+SITUATION_ID = "situation_%s"
+
+
 def _detail(request: HttpRequest, actor: Actor, incident: Incident, **bound: Any) -> HttpResponse:
     township = incident.township
     may_download = is_handler(actor, incident)  # files show people: see download()
@@ -151,7 +155,8 @@ def _detail(request: HttpRequest, actor: Actor, incident: Incident, **bound: Any
         },
         "may_activate": actions.acting_as(actor.member) is not None,
         "log_form": bound.get("log_form") or LogForm(),
-        "situation_form": bound.get("situation_form") or TextForm(),
+        # Its own ids: the log form beside it also has a "text" field (one id_text per page).
+        "situation_form": bound.get("situation_form") or TextForm(auto_id=SITUATION_ID),
         "party_form": bound.get("party_form") or PartyForm(),
         "demand_form": demand_form,
         "withdraw_form": WithdrawForm(),
@@ -163,6 +168,9 @@ def _detail(request: HttpRequest, actor: Actor, incident: Incident, **bound: Any
         "log_html": queries.log_html(incident, links=may_download),
         "may_download": may_download,
     }
+    if bound:
+        # The refused form may be far down a long page (on a phone, screens below): say so at the top.
+        messages.warning(request, _("Not saved: correct what is marked below."))
     status = 400 if bound else 200
     return render(request, "incidents/detail.html", context, status=status)
 
@@ -343,7 +351,7 @@ def situation(request: HttpRequest, pk: int) -> HttpResponse:
     """Send a situation report to the head."""
     actor = _actor(request, "incidents.on_scene")
     incident = _incident(actor, pk)
-    form = TextForm(request.POST)
+    form = TextForm(request.POST, auto_id=SITUATION_ID)
     if _apply(form, lambda d: actions_scene.send_situation_report(actor, incident, d["text"])):
         messages.success(request, _("Situation report sent."))
         return redirect("incidents:detail", pk)

@@ -21,6 +21,12 @@ def local_date(at: datetime) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def local_minute(at: datetime) -> str:
+    """Return ``at`` as a Chinese date and time to the minute in Asia/Shanghai, e.g. ``2026年3月5日 09:07``."""
+    d = at.astimezone(SHANGHAI)
+    return f"{local_date(d)} {d:%H:%M}"
+
+
 def acceptance_text(number: str, issuer: str, at: datetime) -> str:
     """Return the acceptance notice (受理告知书, Art. 22)."""
     return (

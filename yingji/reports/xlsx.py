@@ -31,6 +31,8 @@ from yingji.spreadsheet import row_of
 from . import stats
 
 BOLD = Font(bold=True)
+#: How times (Asia/Shanghai wall time) show in the ledger sheets.
+TIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 
 def _local(at: datetime | None) -> datetime | None:
@@ -54,10 +56,16 @@ def _write_rows(ws, header: list[str], rows: list[list]) -> tuple[int, int]:
     ws.append(header)
     for cell in ws[1]:
         cell.font = BOLD
+    times: set[int] = set()
     for row in rows:
         ws.append(row_of(ws, row))  # text as text: no formula from a typed summary
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, datetime):
+                # To the minute, in a column wide enough: Excel shows ######## for a time that does not fit.
+                cell.number_format = TIME_FORMAT
+                times.add(cell.column)
     for i, _ in enumerate(header, 1):
-        ws.column_dimensions[get_column_letter(i)].width = 16
+        ws.column_dimensions[get_column_letter(i)].width = 18 if i in times else 16
     ws.freeze_panes = "A2"
     return 2, max(2, len(rows) + 1)
 

@@ -19,6 +19,7 @@ from ..access import code_matches, require_handler
 from ..choices import CaseStatus, DeliveryMethod, DocumentKind, Satisfaction
 from ..documents import (
     REVIEW_WINDOW_DAYS,
+    local_minute,
     re_review_opinion_text,
     reply_text,
     review_opinion_text,
@@ -100,7 +101,9 @@ def record_delivery(
 ) -> Delivery:
     """Record how and when ``document`` reached the petitioner (送达); return the record.
 
-    ``delivered_at`` (aware) is the petitioner's receipt, not in the future.
+    ``delivered_at`` (aware) is the petitioner's receipt, not in the future and not
+    before the minute the document was issued (a time within that minute is
+    recorded as the moment of issue).
     The first delivery of a written reply starts the 30-day review window;
     of a review opinion, the 30-day re-review window (Art. 35, 36; calendar
     days in Asia/Shanghai ending 24:00). Raises ``ValidationError``,
@@ -113,8 +116,16 @@ def record_delivery(
         raise ValidationError({"method": _("Choose how the document was delivered.")})
     if delivered_at > timezone.now():
         raise ValidationError({"delivered_at": _("A delivery cannot be in the future.")})
-    if delivered_at < document.issued_at:
-        raise ValidationError({"delivered_at": _("A document is delivered after it is issued.")})
+    issued = document.issued_at
+    # The form takes the time to the minute: a time in the minute of issue means "just after it".
+    if delivered_at < issued.replace(second=0, microsecond=0):
+        raise ValidationError(
+            {
+                "delivered_at": _("A document is delivered after it is issued (%(at)s).")
+                % {"at": local_minute(issued)}
+            }
+        )
+    delivered_at = max(delivered_at, issued)
     first = not document.deliveries.exists()
     with transaction.atomic():
         delivery = Delivery.objects.create(
