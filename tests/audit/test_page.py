@@ -38,12 +38,32 @@ def test_auditor_reads_the_townships_events_newest_first_and_filters(demo, other
     ]
     i = text.find("另一镇的事")
     assert i < 0, text[i - 300 : i + 50]
-    assert "{&quot;summary&quot;: &quot;征地补偿&quot;}" in text
+    assert "<small>summary：征地补偿</small>" in text  # no field of a township: the key as recorded
     assert "2026年11月2日 23:50:00" in text  # local time, not UTC
     by_day = auditor.get(url, {"action": "earlywarning", "date_from": "2026-11-03"})
     assert [r["event"].action for r in by_day.context["rows"]] == ["earlywarning.verify"]
     bad = auditor.get(url, {"date_from": "2026-13-01"}).content.decode()
     assert 'value="2026-13-01"' in bad and "输入一个有效的日期。" in bad
+
+
+def test_objects_results_and_values_are_written_for_people(demo):
+    staff = Actor.for_member(member_of(demo, Role.PEACE_OFFICE_STAFF))
+    with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=SH), tick=False):
+        record(
+            staff,
+            "orgs.update_township",
+            demo,
+            township=demo,
+            before={"name": "旧镇", "county": None},
+            after={"name": "示例镇", "plan_version": True, "when": "2026-11-02T01:00:00+00:00"},
+        )
+    auditor = client_for(member_of(demo, Role.AUDITOR))
+    page = auditor.get(reverse("audit:log"), {"action": "orgs.update_township"})
+    [row] = page.context["rows"]
+    assert row["object"] == f"乡镇 {demo.pk}"
+    assert row["result"] == "完成"
+    assert row["before"] == "名称：旧镇；所属区县：—"
+    assert row["after"] == "名称：示例镇；现行预案：是；when：2026年11月2日 09:00:00"
 
 
 def test_only_audit_readers_open_the_page(demo):

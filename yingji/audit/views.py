@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from django import forms
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -49,11 +51,61 @@ class AuditFilterForm(forms.Form):
     )
 
 
-def _shown(value: object) -> str:
-    """Return an event's ``before`` / ``after`` as compact JSON (Chinese kept), or "—"."""
+#: The result column's words (``AuditEvent.result``; actions record "ok").
+RESULTS = {"ok": _("done")}
+
+
+@cache
+def _model(object_type: str) -> type[Model] | None:
+    """Return the model named by an event's ``object_type`` ("app_label.model"), None if unknown."""
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def _value(value: object) -> str:
+    """Return one recorded value for people: 是/否, "—" for nothing, lists joined, times local."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if value is True:
+        return str(_("yes"))
+    if value is False:
+        return str(_("no"))
+    if isinstance(value, list):
+        return "、".join(_value(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+    if isinstance(value, str) and len(value) >= 16 and value[10:11] == "T":
+        try:
+            at = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if at.tzinfo is not None:
+            local = at.astimezone(SHANGHAI)
+            return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M:%S}"
+    return str(value)
+
+
+def _shown(value: object, model: type[Model] | None = None) -> str:
+    """Return an event's ``before`` / ``after`` for people, or "—".
+
+    A mapping is written 「字段：值」 joined by "；", each key by the verbose
+    name of ``model``'s field of that name when there is one (else the key
+    as recorded), each value by :func:`_value`. Anything else as compact JSON.
+    """
     if value in (None, {}, ""):
         return "—"
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+    if not isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+    names: dict[str, str] = {}
+    if model is not None:
+        for field in model._meta.get_fields():
+            verbose = getattr(field, "verbose_name", None)
+            if verbose:
+                names[field.name] = str(verbose)
+                names.setdefault(getattr(field, "attname", field.name), str(verbose))
+    return "；".join(f"{names.get(k, k)}：{_value(v)}" for k, v in value.items())
 
 
 @login_required
@@ -84,15 +136,20 @@ def log(request: HttpRequest) -> HttpResponse:
             end = datetime.combine(data["date_to"] + timedelta(days=1), time(0), SHANGHAI)
             events = events.filter(at__lt=end)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "event": e,
-            "label": label(e.action),
-            "before": _shown(e.before),
-            "after": _shown(e.after),
-        }
-        for e in page.object_list
-    ]
+    rows = []
+    for e in page.object_list:
+        model = _model(e.object_type)
+        kind = str(model._meta.verbose_name) if model is not None else e.object_type
+        rows.append(
+            {
+                "event": e,
+                "label": label(e.action),
+                "object": f"{kind} {e.object_id}".strip(),
+                "result": RESULTS.get(e.result, e.result),
+                "before": _shown(e.before, model),
+                "after": _shown(e.after, model),
+            }
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
