@@ -6,10 +6,12 @@ import re
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from tests.conftest import client_for, member_of
 from yingji.audit.models import AuditEvent
 from yingji.notify.models import ChannelChoice, TownshipChannel
+from yingji.orgs.choices import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +95,12 @@ def test_the_secret_is_stored_encrypted_never_shown_and_kept_replaced_or_removed
     assert "删除密钥" not in fresh and "已设置" not in fresh
     events = AuditEvent.objects.filter(action="notify.configure_channel").order_by("seq")
     assert [e.after["signed"] for e in events] == [True, True, True, False]
+
+
+def test_the_bell_is_a_drawn_icon_not_an_emoji(demo):
+    """No emoji (a box where the office PC has no emoji font): an inline icon and the word."""
+    bell = client_for(member_of(demo, Role.PEACE_OFFICE_STAFF)).get(reverse("notify:bell"))
+    text = bell.content.decode()
+    assert bell.status_code == 200 and "🔔" not in text
+    assert text.startswith('<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"')
+    assert "</svg> 通知" in text
