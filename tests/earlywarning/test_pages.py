@@ -224,6 +224,9 @@ def test_filter_form_is_written_by_hand_with_labels_values_and_errors(demo, staf
     ).content.decode()
     for name in ("q", "status", "category", "village", "risk_level", "date_from", "date_to"):
         assert f'<label for="id_{name}">' in page and f'id="id_{name}"' in page
+    assert '<details class="card filters" data-open-wide open><summary>筛选与搜索</summary>' in page
+    plain = staff.get(url, {"page": "1"}).content.decode()  # no filter set: folded on a phone
+    assert '<details class="card filters" data-open-wide><summary>筛选与搜索</summary>' in plain
     assert '<label for="id_status">状态</label>' in page
     assert '<label for="id_village">村（社区）</label>' in page
     assert '<option value="resolved" selected>已化解</option>' in page

@@ -105,6 +105,10 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "filters_html": mark_safe("".join(f["html"] for f in filters)),  # noqa: S308  # nosec: escaped in for_template
             "count_text": ngettext("%(n)s warning", "%(n)s warnings", total) % {"n": total},
+            # On a phone the seven filters filled the first screen: folded unless one is set
+            # (yingji.js unfolds them on a wide screen).
+            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "filter_summary": _("Filter and search"),
             "page": page,
             "rows": rows,
             "rows_html": table.rows_html(rows),  # written in Python: see table.py

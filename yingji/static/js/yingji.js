@@ -15,3 +15,8 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   var asked = new URL(event.detail.requestConfig.path, window.location.href).pathname;
   if (new URL(xhr.responseURL).pathname !== asked) { event.detail.shouldSwap = false; }
 });
+// Filters folded in a <details> on a phone (the ledger's seven) stand open on a wide screen.
+document.addEventListener("DOMContentLoaded", function () {
+  if (!window.matchMedia || !window.matchMedia("(min-width: 700px)").matches) { return; }
+  document.querySelectorAll("details[data-open-wide]").forEach(function (el) { el.open = true; });
+});
