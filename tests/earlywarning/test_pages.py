@@ -227,6 +227,7 @@ def test_filter_form_is_written_by_hand_with_labels_values_and_errors(demo, staf
     assert '<details class="card filters" data-open-wide open><summary>筛选与搜索</summary>' in page
     plain = staff.get(url, {"page": "1"}).content.decode()  # no filter set: folded on a phone
     assert '<details class="card filters" data-open-wide><summary>筛选与搜索</summary>' in plain
+    assert '<details class="menu" data-open-wide><summary>菜单</summary>' in plain  # the top bar's
     assert '<label for="id_status">状态</label>' in page
     assert '<label for="id_village">村（社区）</label>' in page
     assert '<option value="resolved" selected>已化解</option>' in page
