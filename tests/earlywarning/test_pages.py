@@ -118,6 +118,8 @@ def test_register_page_keeps_what_was_typed_and_places_errors(demo, staff):
     assert response.status_code == 200
     assert response.context["form"].errors == {"summary": ["这个字段是必填项。"]}
     assert 'value="南湖社区北门"' in response.content.decode()
+    # The source is 信息来源, as in the exported ledger.
+    assert '<label for="id_source">信息来源' in response.content.decode()
     response = staff.post(
         url, {"category": "other", "source": "hotline", "summary": "南湖社区商户聚集"}
     )
