@@ -30,8 +30,11 @@ def test_registering_shows_the_query_code_once(demo, staff):
                 "phone_1": "13900000000",
             },
         )
-    page = response.content.decode()
     case = PetitionCase.objects.get()
+    # Post, redirect, get: a reload of the page with the code posts nothing again.
+    assert response.status_code == 302 and response["Location"] == f"/petitions/{case.pk}/code/"
+    shown = client.get(response["Location"])
+    page = shown.content.decode()
     assert case.number in page and "只显示这一次" in page
     code = page.split('id="query-code">')[1].split("<")[0]
     assert len(code) == 10
@@ -39,6 +42,9 @@ def test_registering_shows_the_query_code_once(demo, staff):
 
     assert code_matches(case, code)
     assert code not in client.get(f"/petitions/{case.pk}/").content.decode()
+    again = client.get(response["Location"])  # the reload: the code is not shown twice
+    assert again.status_code == 302 and again["Location"] == f"/petitions/{case.pk}/"
+    assert PetitionCase.objects.count() == 1 and code_matches(case, code)
     assert Party.objects.filter(case=case).count() == 1
 
 

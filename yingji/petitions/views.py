@@ -81,10 +81,25 @@ def case_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         case = _apply(form, lambda d: actions.receive_case(actor, township, **form.action_kwargs()))
         if case is not None:
-            return render(request, "petitions/code.html", {"case": case, "code": case.query_code})
+            return _show_code_once(request, case, case.query_code)
     return render(
         request, "petitions/form.html", {"form": form, "title": _("Register a petition case")}
     )
+
+
+#: Session key of a query code waiting to be shown once: ``{"case": pk, "code": text}``.
+CODE_ONCE = "yingji_query_code_once"
+
+
+def _show_code_once(request: HttpRequest, case: Any, code: str) -> HttpResponse:
+    """Keep ``code`` in the session and redirect to the page that shows it once (post/redirect/get).
+
+    Answering the POST with the code itself let a refresh post the form again:
+    a second case, or a second new code that silently replaced the one just
+    handed over. The redirected GET (``new_code``) shows the code and forgets it.
+    """
+    request.session[CODE_ONCE] = {"case": case.pk, "code": code}
+    return redirect("petitions:new_code", pk=case.pk)
 
 
 @login_required
@@ -170,13 +185,21 @@ def case_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 @login_required
 def new_code(request: HttpRequest, pk: int) -> HttpResponse:
-    """Issue a new query code (POST) and show it once; the old one stops working."""
+    """Issue a new query code (POST); show a code just issued once (GET), else go to the case.
+
+    GET shows the code :func:`_show_code_once` kept for this case in the
+    session, and forgets it: a reload or a later visit goes to the case page.
+    """
     actor = Actor.from_request(request)
     case = get_case(actor, pk)
     if request.method != "POST":
+        waiting = request.session.get(CODE_ONCE)
+        if isinstance(waiting, dict) and waiting.get("case") == case.pk:
+            del request.session[CODE_ONCE]
+            return render(request, "petitions/code.html", {"case": case, "code": waiting["code"]})
         return redirect("petitions:detail", pk=case.pk)
     code = actions.reissue_query_code(actor, case)
-    return render(request, "petitions/code.html", {"case": case, "code": code})
+    return _show_code_once(request, case, code)
 
 
 @login_required
