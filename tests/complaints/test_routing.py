@@ -133,3 +133,21 @@ def test_no_model_and_permissions(demo, other, staff):
     auditor = Actor.for_member(member_of(demo, Role.AUDITOR))
     with pytest.raises(PermissionDenied):
         suggest(auditor, case)
+
+
+def test_a_loaded_model_is_kept_by_its_content_not_its_id(demo):
+    """SQLite hands a deleted row's id to the next row: a cache by id served another model."""
+    from yingji.complaints import routing as ml
+    from yingji.complaints.actions.routing import _loaded
+    from yingji.complaints.models import RoutingModel
+
+    texts = ["道路积水坑洼", "学校乱收费", "拖欠工资社保", "小区道路破损", "补课收费", "工资拖欠"]
+    first = ml.fit(texts, ["城建", "教育", "劳动", "城建", "教育", "劳动"])
+    second = ml.fit(texts, ["教育", "劳动", "城建", "教育", "劳动", "城建"])
+    with time_machine.travel(NOW, tick=False):
+        row = RoutingModel.objects.create(
+            township=demo, trained_at=NOW, blob=ml.dumps({"category": first, "unit": None})
+        )
+    assert ml.predict(_loaded(row.pk)["category"], "学校乱收费")[0] == "教育"
+    RoutingModel.objects.filter(pk=row.pk).update(blob=ml.dumps({"category": second, "unit": None}))
+    assert ml.predict(_loaded(row.pk)["category"], "学校乱收费")[0] == "劳动"

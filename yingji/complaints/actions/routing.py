@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -94,9 +94,22 @@ def train(actor: Actor, township: Township) -> RoutingModel:
     return model
 
 
-@lru_cache(maxsize=8)
+#: Unpickled models by the SHA-256 of their blob (at most 8, oldest dropped first). Keyed by
+#: content, not by id: SQLite gives a deleted (or rolled-back) row's id to the next row, and a
+#: cache by id then served another model's predictions.
+_MODELS: dict[str, dict] = {}
+
+
 def _loaded(model_id: int) -> dict:
-    return ml.loads(bytes(RoutingModel.objects.get(pk=model_id).blob))
+    """Return ``{"category": pipe, "unit": pipe | None}`` of routing model ``model_id``, unpickled once."""
+    blob = bytes(RoutingModel.objects.values_list("blob", flat=True).get(pk=model_id))
+    key = hashlib.sha256(blob).hexdigest()
+    found = _MODELS.get(key)
+    if found is None:
+        if len(_MODELS) >= 8:
+            _MODELS.pop(next(iter(_MODELS)))
+        found = _MODELS[key] = ml.loads(blob)
+    return found
 
 
 def suggest(actor: Actor, case: PetitionCase) -> RoutingSuggestion:
