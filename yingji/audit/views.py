@@ -92,7 +92,10 @@ def _shown(value: object, model: type[Model] | None = None) -> str:
 
     A mapping is written 「字段：值」 joined by "；", each key by the verbose
     name of ``model``'s field of that name when there is one (else the key
-    as recorded), each value by :func:`_value`. Anything else as compact JSON.
+    as recorded), each value by :func:`_value`; the model's fields first in
+    their order, then the other keys alphabetically (PostgreSQL's ``jsonb``
+    does not keep the order the event was recorded in). Anything else as
+    compact JSON.
     """
     if value in (None, {}, ""):
         return "—"
@@ -105,7 +108,9 @@ def _shown(value: object, model: type[Model] | None = None) -> str:
             if verbose:
                 names[field.name] = str(verbose)
                 names.setdefault(getattr(field, "attname", field.name), str(verbose))
-    return "；".join(f"{names.get(k, k)}：{_value(v)}" for k, v in value.items())
+    position = {key: i for i, key in enumerate(names)}
+    keys = sorted(value, key=lambda k: (position.get(k, len(position)), k))
+    return "；".join(f"{names.get(k, k)}：{_value(value[k])}" for k in keys)
 
 
 @login_required
