@@ -97,6 +97,9 @@ def test_fast_datetime_converter_gives_what_django_gives(stored):
 
     field = Warning._meta.get_field("discovered_at")
     convert = converter(field, "w")
+    if connection.vendor != "sqlite":  # psycopg already gives aware datetimes: nothing to convert
+        assert convert is None
+        return
     col = field.get_col("w")
     steps = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
     expected = stored
