@@ -102,7 +102,6 @@ def ledger(request: HttpRequest) -> HttpResponse:
         "earlywarning/ledger.html",
         {
             "form": form,
-            "filters": filters,
             "filters_html": mark_safe("".join(f["html"] for f in filters)),  # noqa: S308  # nosec: escaped in for_template
             "count_text": ngettext("%(n)s warning", "%(n)s warnings", total) % {"n": total},
             # On a phone the seven filters filled the first screen: folded unless one is set
