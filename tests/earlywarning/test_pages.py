@@ -255,6 +255,37 @@ def test_ledger_rows_are_escaped_and_show_dashes_for_missing_values(demo, staff)
     assert [cells[i] for i in (4, 5, 6, 8, 9)] == ["—"] * 5  # headcount, risk, lead, durations
 
 
+def test_ledger_row_shows_every_cell_of_a_handled_warning(demo, staff):
+    w = register(demo, headcount=35)  # discovered at T0, 2026-11-29 09:00 in Shanghai
+    units = list(Unit.objects.filter(township=demo).exclude(kind="village").order_by("name")[:2])
+    lead = member_of(demo, Role.DEPUTY)
+    Warning.objects.filter(pk=w.pk).update(
+        status="resolved",
+        risk_level="high",
+        reported_at=T0 + timedelta(minutes=12),
+        resolved_at=T0 + timedelta(days=2, hours=3, minutes=5),
+        lead_official=lead,
+    )
+    Warning.objects.get(pk=w.pk).units.set(units)
+    page = staff.get(reverse("earlywarning:ledger")).content.decode()
+    row = page[page.index(f'<a href="/warnings/{w.pk}/">') :].split("</tr>")[0]
+    assert row.startswith(f'<a href="/warnings/{w.pk}/">{w.number}</a></td>')
+    cells = [c.split("</td>")[0] for c in row.split("<td>")[1:]]
+    units_text = "、".join(u.name for u in units)
+    assert cells == [
+        "2026年11月29日 09:00",
+        "由群众内部矛盾引起，尚未出…",  # the plan's category name, shortened to 14 characters
+        "东岭村三组村委会门前",
+        "东岭村村民因征地的补偿款分配不满，扬言聚集",
+        "35",
+        "高风险",
+        f'{lead.name}<br><small class="muted">{units_text}</small>',
+        "已化解",
+        "0小时12分",
+        "2天3小时5分",
+    ]
+
+
 @pytest.mark.parametrize("query", ["date_to=9999-12-31", "date_from=0001-01-01"])
 def test_dates_at_the_ends_of_the_calendar_filter_nothing_out(demo, query):
     # Found with the API's schemathesis run: date.max + 1 day and year 1 in UTC overflowed (500).

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import Count, QuerySet
-from django.utils.translation import get_language
 
 from yingji.audit.labels import label as action_label
 from yingji.audit.models import AuditEvent
@@ -194,53 +193,6 @@ class LedgerRows:
         for r in rows:
             r["unit_names"] = names[r["id"]]
         return rows
-
-
-def list_rows(rows: list[dict[str, Any]], detail_url: str = "/warnings/") -> list[dict[str, Any]]:
-    """Add to ``rows`` (a page of :class:`LedgerRows`) what the ledger list prints; return them.
-
-    Ready-to-print strings, so that the page only prints them (a page of 50
-    rows is rendered on every filter change; the work is done here once, in
-    plain Python, as the incidents board does): ``url`` (``detail_url`` + id
-    + "/"), ``registered`` (Asia/Shanghai, ``Y年n月j日 H:i``), ``place``,
-    ``category_name`` / ``category_short``, ``summary_short``, ``risk_name``,
-    ``status_name``, ``units`` (names, "、"-joined), ``to_report`` and
-    ``total`` (duration texts), and the cells with "—" for an empty value:
-    ``headcount_text``, ``risk_text``, ``lead_text``, ``to_report_text``,
-    ``total_text``. Plans come from the per-process cache of :class:`Plans`.
-    """
-    plans = Plans()
-    statuses = _status_names(get_language())
-    categories: dict[tuple[int, str], tuple[str, str]] = {}
-    risks: dict[tuple[int, str], str] = {}
-    dash = "—"
-    for r in rows:
-        version = r["plan_version_id"]
-        key = (version, r["category"])
-        if key not in categories:
-            name = category_name(plans.of_version(version), r["category"])
-            categories[key] = (name, _short(name, 14))
-        r["category_name"], r["category_short"] = categories[key]
-        risk = r["risk_level"]
-        if risk and (version, risk) not in risks:
-            risks[version, risk] = level_name(plans.of_version(version), "risk", risk)
-        r["risk_name"] = risks[version, risk] if risk else ""
-        village = r["village__name"] or ""
-        address = r["address"]
-        r["place"] = address if village and address.startswith(village) else village + address
-        r["url"] = f"{detail_url}{r['id']}/"
-        r["registered"] = local(r["discovered_at"])
-        r["summary_short"] = _short(r["summary"], 40)
-        r["status_name"] = statuses.get(r["status"], r["status"])
-        r["units"] = "、".join(r["unit_names"])
-        r["to_report"] = duration_text(Warning._between(r["discovered_at"], r["reported_at"]))
-        r["total"] = duration_text(Warning._between(r["discovered_at"], r["resolved_at"]))
-        r["headcount_text"] = dash if r["headcount"] is None else str(r["headcount"])
-        r["risk_text"] = r["risk_name"] or dash
-        r["lead_text"] = r["lead_official__name"] or dash
-        r["to_report_text"] = r["to_report"] or dash
-        r["total_text"] = r["total"] or dash
-    return rows
 
 
 @cache

@@ -92,7 +92,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     found = queries.LedgerRows(township, ledger_filter(form))
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     detail_url = reverse("earlywarning:detail", args=[0])[:-2]  # "/warnings/"; + pk + "/"
-    rows = queries.list_rows(page.object_list, detail_url)
+    rows = page.object_list
     query = request.GET.copy()
     query.pop("page", None)
     filters = form.for_template()
@@ -110,7 +110,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "filter_summary": _("Filter and search"),
             "page": page,
             "rows": rows,
-            "rows_html": table.rows_html(rows),  # written in Python: see table.py
+            "rows_html": table.rows_html(rows, detail_url),  # written in Python: see table.py
             "query": query.urlencode(),
             "export_url": reverse("earlywarning:export"),
             "export_label": _("Export to Excel"),
