@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
+from functools import lru_cache
 from html import escape
 from typing import Any
 
 from django import forms
 from django.utils.choices import BaseChoiceIterator
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -149,32 +151,11 @@ class ConvertForm(forms.Form):
     )
 
 
-#: (language, categories, risk levels) → the filter's status, category and risk-level choices.
-_CHOICES: dict[tuple[Any, ...], tuple[list[tuple[str, str]], ...]] = {}
-
-
-def _filter_choices(plan: Plan, language: str | None) -> tuple[list[tuple[str, str]], ...]:
-    """Return the status, category and risk-level choices of the ledger filter, translated."""
-    categories = tuple((c.key, f"{c.section or ''} {c.name[:16]}") for c in plan.warning_categories)
-    risks = tuple((lv.key, lv.name) for lv in plan.risk_assessment.risk_levels)
-    key = (language, categories, risks)
-    if key not in _CHOICES:
-        everything = ("", str(ANY))
-        _CHOICES[key] = (
-            [everything, ("open", str(_("open")))]
-            + [(k, str(v)) for k, v in WarningStatus.choices],
-            [everything, *categories],
-            [everything, *risks],
-        )
-    return _CHOICES[key]
-
-
 class _Normalized(BaseChoiceIterator):
     """Choices already in Django's normalized form (``[(value, label)]``), passed through as they are.
 
     ``normalize_choices`` leaves a ``BaseChoiceIterator`` alone instead of
-    walking every option again, for the field and for its widget; the
-    ledger's filter sets four choice lists on every page.
+    walking every option again, for the field and for its widget.
     """
 
     def __init__(self, choices: list[tuple[str, str]]):
@@ -187,8 +168,92 @@ class _Normalized(BaseChoiceIterator):
         return len(self.choices)
 
 
+class _SharedFields(dict[str, forms.Field]):
+    """A filter form's fields, built once for one set of choices and shared by every form using them.
+
+    ``BaseForm.__init__`` deep-copies ``base_fields`` so that one form's
+    changes to its fields cannot reach another form. :class:`FilterForm`
+    never changes a field after :func:`_prepared` built it, so the copy is
+    skipped (the same field objects, in a new dict): deep-copying seven
+    fields was a third of the filter's time on every ledger page (issue 4's
+    benchmark).
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _SharedFields:
+        return _SharedFields(self)
+
+
+class _Prepared:
+    """What the ledger filter needs for one language, plan and list of villages, built once.
+
+    ``fields``: the form's fields with their choices set (a
+    :class:`_SharedFields`); ``labels``: ``{name: escaped label}``;
+    ``options``: ``{name: [(value, option HTML, option HTML selected)]}``
+    of each select, every value and label escaped.
+    """
+
+    def __init__(
+        self,
+        statuses: tuple[tuple[str, str], ...],
+        categories: tuple[tuple[str, str], ...],
+        villages: tuple[tuple[str, str], ...],
+        risks: tuple[tuple[str, str], ...],
+    ):
+        fields = _SharedFields(copy.deepcopy(FilterForm.declared_fields))
+        choices = {
+            "status": statuses,
+            "category": categories,
+            "village": villages,
+            "risk_level": risks,
+        }
+        self.options: dict[str, list[tuple[str, str, str]]] = {}
+        for name, values in choices.items():
+            fields[name].choices = _Normalized(list(values))  # type: ignore[attr-defined]
+            self.options[name] = [
+                (
+                    value,
+                    f'<option value="{escape(value)}">{escape(label)}</option>',
+                    f'<option value="{escape(value)}" selected>{escape(label)}</option>',
+                )
+                for value, label in values
+            ]
+        self.fields = fields
+        self.labels = {name: escape(str(field.label)) for name, field in fields.items()}
+
+
+@lru_cache(maxsize=256)
+def _prepared(
+    language: str | None,
+    categories: tuple[tuple[str, str], ...],
+    villages: tuple[tuple[str, str], ...],
+    risks: tuple[tuple[str, str], ...],
+) -> _Prepared:
+    """Return the filter's fields and option HTML in ``language`` for these choices (per process).
+
+    ``categories`` and ``risks`` are the plan's ``(key, name)``; ``villages``
+    the township's ``(pk, name)`` as text. The statuses are
+    :class:`WarningStatus` and "open"; every list starts with （不限）.
+    """
+    everything = ("", str(ANY))
+    statuses = (everything, ("open", str(_("open"))))
+    statuses += tuple((k, str(v)) for k, v in WarningStatus.choices)
+    return _Prepared(
+        statuses,
+        (everything, *categories),
+        (everything, *villages),
+        (everything, *risks),
+    )
+
+
 class FilterForm(forms.Form):
-    """The ledger's filters (GET)."""
+    """The ledger's filters (GET): a Django form whose fields and option HTML are built once.
+
+    ``township`` gives the village choices (read on each page, so a new
+    village shows at once) and ``plan`` the category and risk-level choices
+    (plan §五(一), the risk matrix). The fields and the options' HTML are
+    built once per language, plan and list of villages (:func:`_prepared`)
+    and shared: the filter is on every ledger page (issue 4's benchmark).
+    """
 
     q = forms.CharField(label=_("search"), required=False)
     status = forms.ChoiceField(label=_("status"), required=False)
@@ -205,73 +270,53 @@ class FilterForm(forms.Form):
     )
 
     def __init__(self, *args: Any, township: Township, plan: Plan, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        status, category, risk = _filter_choices(plan, get_language())
-        self.fields["status"].choices = _Normalized(status)
-        self.fields["category"].choices = _Normalized(category)
-        self.fields["village"].choices = _Normalized(
-            [("", status[0][1])] + [(str(pk), name) for pk, name in village_names(township)]
+        self._prepared = _prepared(
+            get_language(),
+            tuple((c.key, f"{c.section or ''} {c.name[:16]}") for c in plan.warning_categories),
+            tuple((str(pk), name) for pk, name in village_names(township)),
+            tuple((lv.key, lv.name) for lv in plan.risk_assessment.risk_levels),
         )
-        self.fields["risk_level"].choices = _Normalized(risk)
+        self.base_fields = self._prepared.fields  # shared, not deep-copied: see _SharedFields
+        super().__init__(*args, **kwargs)
 
-    def for_template(self) -> list[dict[str, Any]]:
-        """Return the fields as the ledger template writes them out by hand, in form order.
+    def filters_html(self) -> SafeString:
+        """Return the filter fields as HTML, in form order: what the ledger page writes out.
 
-        Each: ``name``, ``id`` (``id_<name>``, what ``<label for>`` points at),
-        ``label``, ``type`` ("select", "text" or "date"), ``value`` (what was
-        typed, so a rejected filter keeps it), ``options`` (``[(value, label,
-        selected)]`` of a select), ``errors``, and ``html``: the whole field
-        (label, control with what was typed or chosen, errors), every value
-        escaped. The filter is on every ledger page, so it is written here
-        once instead of through the widget renderer (a template per widget and
-        per option) or the template language (issue 4's benchmark).
+        Each field is ``<div class="field">`` (``has-error`` when refused) with
+        its ``<label for="id_<name>">``, the control keeping what was typed or
+        chosen (a rejected filter loses nothing) and the errors, every value
+        escaped. Written here, not through the widget renderer (a template per
+        widget and per option) or the template language: the filter is on
+        every ledger page (issue 4's benchmark).
         """
         errors = self.errors if self.is_bound else {}
+        prepared = self._prepared
         out = []
         for name, field in self.fields.items():
             typed = self.data.get(name, "") if self.is_bound else ""
             typed = typed if isinstance(typed, str) else ""
-            kind = "text"
-            options: list[tuple[str, str, bool]] = []
-            if isinstance(field, forms.ChoiceField):
-                kind = "select"
-                choices = [(str(k), str(v)) for k, v in field.choices]
-            elif isinstance(field, forms.DateField):
-                kind = "date"
-            if kind == "select":
-                options = [(value, label, value == typed) for value, label in choices]
-            field_errors = [str(e) for e in errors.get(name, [])]
-            control = (
-                f'<select name="{name}" id="id_{name}">'
-                + "".join(
-                    f'<option value="{escape(value)}"{" selected" if chosen else ""}>'
-                    f"{escape(label)}</option>"
-                    for value, label, chosen in options
+            options = prepared.options.get(name)
+            if options is not None:
+                control = (
+                    f'<select name="{name}" id="id_{name}">'
+                    + "".join(
+                        chosen if value == typed else plain for value, plain, chosen in options
+                    )
+                    + "</select>"
                 )
-                + "</select>"
-                if kind == "select"
-                else f'<input type="{kind}" name="{name}" id="id_{name}"'
-                + (f' value="{escape(typed)}">' if typed else ">")
-            )
-            html = mark_safe(  # noqa: S308 — every value is escaped
-                f'<div class="field{" has-error" if field_errors else ""}">'
-                f'<label for="id_{name}">{escape(str(field.label))}</label>{control}'
-                + "".join(f'<p class="error" role="alert">{escape(e)}</p>' for e in field_errors)
-                + "</div>"
+            else:
+                kind = "date" if isinstance(field, forms.DateField) else "text"
+                control = f'<input type="{kind}" name="{name}" id="id_{name}"' + (
+                    f' value="{escape(typed)}">' if typed else ">"
+                )
+            field_errors = "".join(
+                f'<p class="error" role="alert">{escape(str(e))}</p>' for e in errors.get(name, [])
             )
             out.append(
-                {
-                    "name": name,
-                    "id": f"id_{name}",
-                    "label": field.label,
-                    "type": kind,
-                    "value": typed,
-                    "options": options,
-                    "errors": field_errors,
-                    "html": html,
-                }
+                f'<div class="field{" has-error" if field_errors else ""}">'
+                f'<label for="id_{name}">{prepared.labels[name]}</label>{control}{field_errors}</div>'
             )
-        return out
+        return mark_safe("".join(out))  # noqa: S308  # nosec: every value is escaped
 
 
 class UploadForm(forms.Form):
