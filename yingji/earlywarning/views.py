@@ -7,6 +7,7 @@ again with what was typed and the errors next to their fields.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from django import forms
@@ -81,6 +82,16 @@ def ledger_filter(form: FilterForm) -> queries.LedgerFilter:
     )
 
 
+@cache
+def _ledger_urls() -> tuple[str, str]:
+    """Return the warning pages' prefix ("/warnings/", + id + "/" is a detail page) and the export URL.
+
+    Reversed once per process, as the page's cached fragments keep theirs:
+    the ledger page is the busiest (issue 4's benchmark).
+    """
+    return reverse("earlywarning:detail", args=[0])[:-2], reverse("earlywarning:export")
+
+
 @login_required
 def ledger(request: HttpRequest) -> HttpResponse:
     """Show the ledger: filters, search, one page of rows with the four moments' durations."""
@@ -90,10 +101,11 @@ def ledger(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, township=township, plan=plan)
     found = queries.LedgerRows(township, ledger_filter(form))
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    detail_url = reverse("earlywarning:detail", args=[0])[:-2]  # "/warnings/"; + pk + "/"
+    detail_url, export_url = _ledger_urls()
     rows = page.object_list
     query = request.GET.copy()
     query.pop("page", None)
+    query_text = query.urlencode()
     total = page.paginator.count
     return render(
         request,
@@ -109,8 +121,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "rows_html": table.rows_html(rows, detail_url),  # written in Python: see table.py
-            "query": query.urlencode(),
-            "export_url": reverse("earlywarning:export"),
+            "query": query_text,
+            "export_href": f"{export_url}?{query_text}" if query_text else export_url,
             "export_label": _("Export to Excel"),
             "can_register": can(actor, "earlywarning.register"),
             "can_import": can(actor, "earlywarning.import"),
