@@ -133,6 +133,17 @@ def test_english_switch(demo):
     assert '<html lang="en">' in page and "Plan in force" in page and "15 minutes" in page
 
 
+def test_the_top_bar_names_the_township_member_and_role_in_the_language(demo):
+    member = member_of(demo, Role.PEACE_OFFICE_STAFF)
+    Member.objects.filter(pk=member.pk).update(name="王<五>")
+    client = client_for(member)
+    page = client.get("/").content.decode()
+    assert "<span>示例镇 · 王&lt;五&gt;（平安办工作人员）</span>" in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get("/").content.decode()
+    assert "<span>示例镇 · 王&lt;五&gt;（Peace office staff）</span>" in page
+
+
 def test_user_without_member_is_refused(db):
     from django.contrib.auth.models import User
 

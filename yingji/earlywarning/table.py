@@ -12,6 +12,7 @@ layout is the one ``earlywarning/ledger.html`` used to write.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from html import escape
 from typing import Any
@@ -19,9 +20,23 @@ from typing import Any
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from .queries import Plans, _short, _status_names, category_name, duration_text, level_name, local
+from .queries import (
+    SHANGHAI,
+    Plans,
+    _short,
+    _status_names,
+    category_name,
+    duration_text,
+    level_name,
+)
 
 DASH = "—"
+_special = re.compile("[&<>\"']").search
+
+
+def _e(text: str) -> str:
+    """Return ``text`` HTML-escaped (:func:`html.escape`); most ledger text has nothing to escape."""
+    return escape(text) if _special(text) else text
 
 
 def rows_html(rows: Iterable[dict[str, Any]], detail_url: str = "/warnings/") -> SafeString:
@@ -48,11 +63,12 @@ def rows_html(rows: Iterable[dict[str, Any]], detail_url: str = "/warnings/") ->
     """
     plans = Plans()
     statuses = _status_names(get_language())
-    named: dict[tuple[Any, ...], str] = {}  # plan and status names repeat down a page: once each
+    named: dict[Any, str] = {}  # plan and status names repeat down a page: escaped once each
+    days: dict[Any, str] = {}  # and so do the days: "2026年3月31日 "
     out = []
     for r in rows:
         version = r["plan_version_id"]
-        key: tuple[Any, ...] = (version, "category", r["category"])
+        key: Any = (version, "category", r["category"])
         category = named.get(key)
         if category is None:
             name = category_name(plans.of_version(version), r["category"])
@@ -63,25 +79,31 @@ def rows_html(rows: Iterable[dict[str, Any]], detail_url: str = "/warnings/") ->
             risk = named.get(key) or named.setdefault(
                 key, escape(level_name(plans.of_version(version), "risk", r["risk_level"]))
             )
-        key = ("status", r["status"])
-        status = named.get(key) or named.setdefault(
-            key, escape(statuses.get(r["status"], r["status"]))
+        status = named.get(r["status"]) or named.setdefault(
+            r["status"], escape(statuses.get(r["status"], r["status"]))
         )
         village = r["village__name"] or ""
         address = r["address"]
         place = address if village and address.startswith(village) else village + address
         discovered, reported, resolved = r["discovered_at"], r["reported_at"], r["resolved_at"]
+        registered = ""
+        if discovered is not None:  # queries.local(), with the day's text kept for the next rows
+            d = discovered.astimezone(SHANGHAI)
+            day = days.get(d.date()) or days.setdefault(
+                d.date(), f"{d.year}年{d.month}月{d.day}日 "
+            )
+            registered = f"{day}{d.hour:02d}:{d.minute:02d}"
         units = r["unit_names"]
-        lead = escape(r["lead_official__name"] or DASH)
+        lead = _e(r["lead_official__name"] or DASH)
         if units:
-            lead += f'<br><small class="muted">{escape("、".join(units))}</small>'
+            lead += f'<br><small class="muted">{_e("、".join(units))}</small>'
         headcount = r["headcount"]
         out.append(
-            f'<tr><td><a href="{detail_url}{r["id"]}/">{escape(r["number"])}</a></td>'
-            f"<td>{local(discovered)}</td>"
+            f'<tr><td><a href="{detail_url}{r["id"]}/">{_e(r["number"])}</a></td>'
+            f"<td>{registered}</td>"
             f"<td>{category}</td>"
-            f"<td>{escape(place)}</td>"
-            f"<td>{escape(_short(r['summary'], 40))}</td>"
+            f"<td>{_e(place)}</td>"
+            f"<td>{_e(_short(r['summary'], 40))}</td>"
             f"<td>{DASH if headcount is None else headcount}</td>"
             f"<td>{risk}</td>"
             f"<td>{lead}</td>"
