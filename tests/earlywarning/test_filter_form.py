@@ -55,3 +55,13 @@ def test_labels_and_options_follow_the_language(demo):
     assert '<option value="resolved">resolved</option>' in english
     assert '<label for="id_status">状态</label>' in chinese
     assert '<option value="resolved">已化解</option>' in chinese
+
+
+def test_dates_as_the_date_picker_sends_them_or_typed_with_slashes(demo):
+    picked = form(demo, {"date_from": "2026-03-01", "date_to": "2026/03/31"})
+    assert picked.is_valid()
+    assert (str(picked.cleaned_data["date_from"]), str(picked.cleaned_data["date_to"])) == (
+        "2026-03-01",
+        "2026-03-31",
+    )
+    assert not form(demo, {"date_from": "3月1日"}).is_valid()

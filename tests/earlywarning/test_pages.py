@@ -255,6 +255,15 @@ def test_ledger_rows_are_escaped_and_show_dashes_for_missing_values(demo, staff)
     assert [cells[i] for i in (4, 5, 6, 8, 9)] == ["—"] * 5  # headcount, risk, lead, durations
 
 
+def test_export_link_and_pager_keep_the_filter_but_not_the_page(demo, staff):
+    for i in range(51):
+        register(demo, at=T0 + timedelta(minutes=i))
+    page = staff.get(reverse("earlywarning:ledger"), {"q": "征地", "status": "open", "page": "2"})
+    html = page.content.decode()
+    assert 'href="/warnings/export.xlsx?q=%E5%BE%81%E5%9C%B0&amp;status=open">' in html
+    assert 'href="?q=%E5%BE%81%E5%9C%B0&amp;status=open&amp;page=1">上一页</a>' in html
+
+
 def test_ledger_row_shows_every_cell_of_a_handled_warning(demo, staff):
     w = register(demo, headcount=35)  # discovered at T0, 2026-11-29 09:00 in Shanghai
     units = list(Unit.objects.filter(township=demo).exclude(kind="village").order_by("name")[:2])

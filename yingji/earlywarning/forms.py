@@ -245,6 +245,9 @@ def _prepared(
     )
 
 
+_FILTER_DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d"]
+
+
 class FilterForm(forms.Form):
     """The ledger's filters (GET): a Django form whose fields and option HTML are built once.
 
@@ -262,11 +265,18 @@ class FilterForm(forms.Form):
         label=_("village (community)"), coerce=int, empty_value=None, required=False
     )
     risk_level = forms.ChoiceField(label=_("risk level"), required=False)
+    # ISO first: what <input type="date"> sends (the Chinese locale tries 2026/03/01 first).
     date_from = forms.DateField(
-        label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("from"),
+        required=False,
+        input_formats=_FILTER_DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
-        label=_("until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("until"),
+        required=False,
+        input_formats=_FILTER_DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args: Any, township: Township, plan: Plan, **kwargs: Any):

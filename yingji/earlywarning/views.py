@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -103,9 +104,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     detail_url, export_url = _ledger_urls()
     rows = page.object_list
-    query = request.GET.copy()
-    query.pop("page", None)
-    query_text = query.urlencode()
+    query_text = urlencode([(k, v) for k, vs in request.GET.lists() if k != "page" for v in vs])
     total = page.paginator.count
     return render(
         request,
