@@ -138,3 +138,11 @@ class ValuesReader:
         for i, convert in self.converters:
             values[i] = convert(values[i])
         return dict(zip(self.keys, values, strict=True))
+
+    def convert(self, key: str, value: Any) -> Any:
+        """Return ``value`` of the column of ``key`` converted as :meth:`read` converts it."""
+        i = self.keys.index(key)
+        for j, convert in self.converters:
+            if j == i:
+                return convert(value)
+        return value

@@ -12,7 +12,7 @@ from tests.conftest import client_for, member_of
 from tests.earlywarning.test_lifecycle import T0, register, staff_of
 from yingji.earlywarning import actions
 from yingji.earlywarning.models import Warning
-from yingji.earlywarning.queries import LedgerFilter, ledger
+from yingji.earlywarning.queries import LedgerFilter, LedgerRows, ledger
 from yingji.orgs.access import Actor
 from yingji.orgs.choices import Role
 from yingji.orgs.models import Member, Unit
@@ -26,7 +26,7 @@ def staff(demo):
 
 
 def numbers(response):
-    return [r["number"] for r in response.context["rows"]]
+    return [r["number"] for r in LedgerRows.as_dicts(response.context["rows"])]
 
 
 def test_search_segments_chinese_so_a_phrase_finds_its_words_apart(demo):
