@@ -131,3 +131,30 @@ def test_activity_is_written_to_the_session_at_most_once_a_minute(demo, staff, s
         clock.shift(31)
         client.get("/")
         assert client.session["yingji_last_seen"] == first + 61
+
+
+def test_pages_see_the_user_itself_not_its_lazy_wrappers_and_otp_still_works(demo):
+    from django.contrib.auth.models import User
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.utils.functional import SimpleLazyObject
+
+    from yingji.orgs.middleware import IdleTimeoutMiddleware
+
+    head = member_of(demo, Role.HEAD)
+    seen = {}
+
+    def view(request):
+        seen["user"] = request.user
+        return HttpResponse("ok")
+
+    request = RequestFactory().get("/")
+    request.session = {}
+    real = User.objects.get(pk=head.user_id)
+    real.is_verified = lambda: True  # what django-otp's middleware adds
+    request.user = SimpleLazyObject(lambda: SimpleLazyObject(lambda: real))
+    IdleTimeoutMiddleware(view)(request)
+    assert seen["user"] is real and seen["user"].is_verified()
+    # Through the whole stack (django-otp, the account gates): a logged-in head opens the ledger.
+    client = client_for(head)
+    assert client.get("/warnings/").status_code == 200

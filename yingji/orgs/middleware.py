@@ -12,7 +12,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.functional import empty
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
 
 from .backends import HAS_DEVICE
@@ -26,13 +26,33 @@ LAST_SEEN = "yingji_last_seen"
 LAST_SEEN_RESOLUTION_S = 60
 
 
+def _unwrapped(user: Any) -> Any:
+    """Return the user behind ``request.user``'s lazy wrappers, read now.
+
+    Authentication and django-otp each wrap the user in a ``SimpleLazyObject``;
+    every attribute read then passes through both. Every request reads the
+    user here anyway (is it logged in, idle?), so from here on the request
+    carries the object itself: one attribute access per read on every page.
+    """
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
+
+
 class IdleTimeoutMiddleware:
-    """Log a user out after ``YINGJI_IDLE_TIMEOUT_MIN`` minutes without a (non-polling) request."""
+    """Log a user out after ``YINGJI_IDLE_TIMEOUT_MIN`` minutes without a (non-polling) request.
+
+    Also replaces ``request.user`` by the user itself (:func:`_unwrapped`); it
+    comes after django-otp's middleware, whose ``is_verified`` it keeps.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.user = _unwrapped(request.user)
         if request.user.is_authenticated:
             now = time.time()
             last = request.session.get(LAST_SEEN)
