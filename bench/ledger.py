@@ -27,8 +27,9 @@ the equivalent raw SQL". Three raw-side figures are printed for each page:
   units SELECT written by hand), for information: the page's total against
   its data queries only (``*_data_ratio``), which also charges the page
   with the session and login statements every page of the site runs.
-- ``*_query_ms`` — those data queries through the ORM (``*_query_ratio``
-  against the hand-written SQL), for information: the ORM's own overhead.
+- ``*_query_ms`` — those data queries as the view runs them (``LedgerRows``
+  through Django's database cursor, ``*_query_ratio`` against the bare DB-API
+  cursor), for information: Django's own overhead on them.
 
 How page and replay are timed: **alternately**, one page request then one
 replay, :data:`PAIRS` times, and the median of each (``*_page_ms``,
@@ -38,7 +39,7 @@ SQL does on a server between other work. Timed instead in two separate
 loops, the replay of the same six statements over and over keeps all of its
 code and data in the processor's caches and runs about twice as fast as it
 ever does inside a request; that figure is printed too, for information
-(``*_page_ratio_apart``), as are the raw data queries and the ORM's.
+(``*_page_ratio_apart``), as are the raw data queries and Django's.
 
 Every figure is a wall-clock time; ``*_page_cpu_ratio`` is the paired
 comparison in this process's CPU time, printed because on a shared, loaded
@@ -285,7 +286,7 @@ def view_queries(township, f) -> None:
     from yingji.earlywarning.queries import LedgerRows
 
     page = Paginator(LedgerRows(township, f), 50).get_page(1)
-    assert isinstance(page.object_list, list)  # read: LedgerRows slices to a list of dicts
+    assert isinstance(page.object_list, list)  # read: LedgerRows slices to a list of raw rows
     assert page.paginator.count >= 0
 
 
@@ -382,7 +383,7 @@ def main() -> None:
         f" in CPU time SQL {page_sql_cpu:.2f} ms, page {page_cpu:.2f} ms"
         f" ({page_cpu / page_sql_cpu:.2f}×). In separate loops: SQL {apart_sql_ms:.2f} ms,"
         f" page {apart_page_ms:.2f} ms ({apart_page_ms / apart_sql_ms:.2f}×). Data SQL alone"
-        f" {raw_ms:.2f} ms, through the ORM {query_ms:.2f} ms ({query_ms / raw_ms:.2f}×)"
+        f" {raw_ms:.2f} ms, through Django's cursor {query_ms:.2f} ms ({query_ms / raw_ms:.2f}×)"
     )
 
     search = {"q": "征地补偿"}
@@ -410,7 +411,7 @@ def main() -> None:
         f" in CPU time SQL {search_sql_cpu:.1f} ms, page {search_cpu:.1f} ms"
         f" ({search_cpu / search_sql_cpu:.2f}×). In separate loops: SQL {apart_search_sql_ms:.1f}"
         f" ms, page {apart_search_ms:.1f} ms ({apart_search_ms / apart_search_sql_ms:.2f}×)."
-        f" Data SQL alone {raw_search_ms:.1f} ms, ORM {search_query_ms:.1f} ms"
+        f" Data SQL alone {raw_search_ms:.1f} ms, Django's cursor {search_query_ms:.1f} ms"
         f" ({search_query_ms / raw_search_ms:.2f}×)"
     )
 
