@@ -95,3 +95,16 @@ def test_list_sql_filters_by_village_and_pages_like_the_orm(ledger_of_60):
 def test_list_sql_keeps_to_the_township(ledger_of_60, other):
     assert LedgerRows(other, LedgerFilter()).count() == 0
     assert LedgerRows(ledger_of_60, LedgerFilter()).count() == 60
+
+
+def test_raw_datetimes_are_made_aware_as_the_orm_makes_them(db):
+    from django.db import connection
+
+    utc = ZoneInfo("UTC")
+    naive = datetime(2026, 3, 1, 15, 30)  # how SQLite's driver gives a stored UTC time
+    assert LedgerRows.aware(naive) == datetime(2026, 3, 1, 15, 30, tzinfo=utc)
+    assert LedgerRows.aware(naive).astimezone(SH).hour == 23
+    aware = datetime(2026, 3, 1, 23, 30, tzinfo=SH)  # how PostgreSQL's driver gives it
+    assert LedgerRows.aware(aware) is aware
+    if connection.vendor == "sqlite":  # text the driver left alone goes through Django's converter
+        assert LedgerRows.aware("2026-03-01 15:30:00") == datetime(2026, 3, 1, 15, 30, tzinfo=utc)
