@@ -283,6 +283,7 @@ def test_cli_exports_and_imports(demo, other, tmp_path, capsys):
     register(demo)
     path = tmp_path / "ledger.xlsx"
     call_command("ledger", "export", str(path), "--township", "demo")
+    assert capsys.readouterr().out == f"{path}: 1 warning\n"
     call_command("ledger", "import", str(path), "--township", "other")
     assert "1 imported, 0 already in the ledger" in capsys.readouterr().out
     assert Warning.objects.filter(township=other).count() == 1

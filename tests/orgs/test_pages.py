@@ -120,3 +120,10 @@ def test_other_roles_can_read_but_not_manage(demo, role):
     assert client.post(reverse("orgs:shift_remove", args=[shift.pk])).status_code == 403
     assert not Unit.objects.filter(name="北山村").exists()
     assert DutyShift.objects.filter(pk=shift.pk).exists()
+
+
+def test_overview_heads_say_name_of_a_person_or_of_a_unit(demo):
+    page = client_for(member_of(demo, Role.PEACE_OFFICE_STAFF)).get(reverse("orgs:overview"))
+    heads = [h.split("</th>")[0] for h in page.content.decode().split("<th>")[1:]]
+    assert heads.count("姓名") == 2 and heads.count("名称") == 1  # seats, members; units
+    assert "姓名/名称" not in heads

@@ -37,7 +37,8 @@ class Command(BaseCommand):
                 write_workbook(
                     ledger(town).prefetch_related("units").iterator(chunk_size=2000), out
                 )
-            self.stdout.write(f"{path}: {ledger(town).count()} warnings")
+            n = ledger(town).count()
+            self.stdout.write(f"{path}: {n} {'warning' if n == 1 else 'warnings'}")
             return
         if not path.exists():
             raise CommandError(f"{path}: no such file")
