@@ -76,6 +76,11 @@ def test_board_draws_every_chart_offline_and_drills_down(demo, live_server, brow
     assert page.locator("body").get_attribute("data-charts") == str(bars + 1)
     # ECharts drew SVG into every chart box.
     assert page.locator(".chart svg").count() == bars + 1
+    # A chart with nothing in these months says so; one with figures does not.
+    for card in page.locator(".chart-card").all():
+        values = [li.split("：")[-1] for li in card.locator(".chart-list li").all_inner_texts()]
+        empty = all(v == "0" for v in values)
+        assert ("暂无数据" in card.locator(".chart svg").inner_html()) == empty, values
     assert "15分钟报告按时率" in page.locator("#rates").inner_text()
     assert "分母" in page.locator("#rates").inner_text()
     page.screenshot(path=str(tmp_path / "board.png"), full_page=True)
@@ -88,6 +93,13 @@ def test_board_draws_every_chart_offline_and_drills_down(demo, live_server, brow
     ).click()
     page.wait_for_url("**/reports/list/**")
     assert page.locator("#drill tbody tr").count() == 5
+
+    # Months with nothing in them: every chart says so over its empty axes.
+    page.goto(f"{live_server.url}/reports/?from=2025-01&to=2025-02")
+    page.wait_for_selector("body[data-charts]", state="attached")
+    assert page.locator(".chart svg").count() == bars + 1
+    assert page.locator(".chart svg", has_text="暂无数据").count() == bars + 1
+    page.goto(f"{live_server.url}/reports/?from=2026-10&to=2026-11")
 
     # Printing hides the navigation.
     page.go_back()

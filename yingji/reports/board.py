@@ -213,6 +213,7 @@ def board_data(
         "rates": rates,
         "durations": durations,
         "bars": bars,
+        "no_data": "暂无数据",  # over a chart with nothing to show in these months (board.js)
     }
 
 

@@ -13,6 +13,16 @@
     return label.length > 8 ? label.slice(0, 8) + "…" : label;
   }
 
+  // The title over a chart with nothing to show in the months chosen ("暂无数据").
+  function noData(text) {
+    return {
+      text: text,
+      left: "center",
+      top: "middle",
+      textStyle: { color: "#888", fontSize: 14, fontWeight: "normal" }
+    };
+  }
+
   function draw() {
     var holder = document.getElementById("board-data");
     if (!holder || !window.echarts) {
@@ -31,6 +41,7 @@
         grid: { top: 60, left: 50, right: 20, bottom: 30 },
         xAxis: { type: "category", data: data.months },
         yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
+        title: data.rates.some(function (r) { return r.monthly.some(function (v) { return v !== null; }); }) ? { show: false } : noData(data.no_data),
         series: data.rates.map(function (r) {
           return { name: r.name, type: "line", connectNulls: false, data: r.monthly.map(percent) };
         })
@@ -46,6 +57,8 @@
       var chart = window.echarts.init(el, null, { renderer: "svg" });
       chart.setOption({
         animation: false,
+        // Nothing to count in these months: say so over the empty axes.
+        title: bar.values.some(function (v) { return v; }) ? { show: false } : noData(data.no_data),
         tooltip: { trigger: "axis" },
         grid: { top: 20, left: 40, right: 20, bottom: 60 },
         xAxis: { type: "category", data: bar.labels, axisLabel: { interval: 0, rotate: bar.labels.length > 4 ? 30 : 0, formatter: shorten } },
