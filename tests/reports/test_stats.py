@@ -87,6 +87,8 @@ def test_the_workbook_has_formulas_values_and_definitions(demo, figures):
     row = durations["预警发现至报告用时（分钟）"]
     assert row[2].value == "=IFERROR(MEDIAN('预警台账'!$I$2:$I$4),\"\")"
     assert (row[4].value, row[5].value, row[6].value) == (3, 25, pytest.approx(41))
+    assert [row[i].number_format for i in (2, 3, 5, 6)] == ["0.0"] * 4  # one decimal shown
+    assert row[4].number_format == "General"  # a count
     # The ledger rows a reader checks the formulas against.
     warnings = wb["预警台账"]
     assert [warnings.cell(r, 9).value for r in range(2, 5)] == [25, 45, 5]
