@@ -95,3 +95,28 @@ def test_a_group_names_at_most_five_representatives(demo, staff):
     )
     assert case.is_group is True
     assert set(case.parties.values_list("role", flat=True)) == {"representative"}
+
+
+def test_the_page_offers_starting_only_once_all_five_are_named_and_says_who_names_them(
+    demo, staff, peace_head
+):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    case = receive(demo, staff, datetime(2026, 3, 1, 9, 0, tzinfo=SH))
+    actions.accept_case(staff, case, at=datetime(2026, 3, 2, tzinfo=SH))
+    named = five_ones(demo)
+    named["measures"] = ""
+    actions.set_five_ones(peace_head, case, **named)
+    client = client_for(member_of(demo, Role.PEACE_OFFICE_STAFF))
+    page = client.get(reverse("petitions:detail", args=[case.pk]))
+    assert [name for name, _title in page.context["steps"]].count("start") == 0
+    assert (
+        "启动化解前尚需明确： 工作措施（由领导小组组长、副组长、平安办负责人在“明确‘五个一’”中指定；"
+        "全部明确后方可启动化解）" in page.content.decode()
+    )
+    actions.set_five_ones(peace_head, case, **five_ones(demo))
+    page = client.get(reverse("petitions:detail", args=[case.pk]))
+    assert "start" in [name for name, _title in page.context["steps"]]
+    assert "启动化解前尚需明确" not in page.content.decode()

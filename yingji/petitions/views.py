@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from yingji.deadlines.queries import deadlines_of
 from yingji.orgs.access import Actor, can, require
+from yingji.orgs.choices import Role
+from yingji.orgs.permissions import PERMISSIONS
 from yingji.orgs.views import _apply
 
 from . import actions, queries
@@ -128,6 +130,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": documents,
             "history": queries.history(case),
             "missing": actions.missing_five_ones(case),
+            "five_ones_by": _who_may("petitions.assign"),
             "steps": [
                 (name, step.title)
                 for name, step in STEPS.items()
@@ -140,8 +143,17 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _who_may(permission: str) -> str:
+    """Return the names of the roles holding ``permission``, "、"-joined, in the active language."""
+    roles = PERMISSIONS[permission]
+    return "、".join(str(label) for value, label in Role.choices if value in roles)
+
+
 def _offered(name: str, case: PetitionCase) -> bool:
-    """Hide steps that cannot apply now: the extension once asked, its decision unless asked."""
+    """Hide steps that cannot apply now: the extension once asked, its decision unless asked,
+    starting the resolution while a five-ones field is empty (plan §七(一))."""
+    if name == "start":
+        return not actions.missing_five_ones(case)
     if name == "extension":
         return not case.extension_state
     if name == "decide_extension":
