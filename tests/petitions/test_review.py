@@ -41,6 +41,11 @@ def test_the_reply_states_every_part_and_concludes_in_time(demo, staff, peace_he
     for part in REPLY.values():
         assert part in reply.body
     assert "自收到本意见书之日起30日内请求区人民政府复查" in reply.body
+    # Issued by the township government that accepted the case (Art. 32), not the responsible unit.
+    assert case.handling_unit is not None
+    assert reply.issuer == "示例镇人民政府" and reply.body.endswith(
+        "\n示例镇人民政府\n2026年4月9日"
+    )
     [conclude] = [d for d in deadlines_of(case) if d.rule == actions.CONCLUDE_RULE]
     assert conclude.kept is True
     # Delivered 10 April: the window's last day is 10 May, ending 24:00.

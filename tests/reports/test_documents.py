@@ -129,7 +129,9 @@ def test_petition_notices_and_reply_reuse_the_stored_texts(demo, staff, peace_he
     text = _text(doc)
     assert doc.paragraphs[0].text == "信访事项处理意见书"
     assert "30日内请求区人民政府复查" in text
-    assert doc.paragraphs[-2].text == "东岭村"
+    assert (
+        doc.paragraphs[-2].text == "示例镇人民政府"
+    )  # the organ that accepted it, not 东岭村 (Art. 32)
     assert NAME not in text and PHONE not in text
 
     declined = receive(demo, staff, at)

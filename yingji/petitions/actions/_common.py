@@ -46,8 +46,14 @@ def _require_status(case: PetitionCase, *allowed: str) -> None:
 
 
 def _issuer(case: PetitionCase) -> str:
-    """The name documents are issued in: the responsible unit, else the township government."""
-    return case.handling_unit.name if case.handling_unit else f"{case.township.name}人民政府"
+    """The name documents are issued in: the township government, whatever unit handles the case.
+
+    The organ that accepted the case answers it in writing (《信访工作条例》第三十二条): the
+    acceptance notice's "我单位" is the township government, and the review the reply points to
+    (第三十五条, the next level up: 区人民政府) is of the township government's answer. The
+    responsible unit (五个一) is the township's own division of the work, not the issuer.
+    """
+    return f"{case.township.name}人民政府"
 
 
 def _document(case: PetitionCase, kind: str, at: datetime, body: str, **parts: Any) -> Document:
