@@ -95,7 +95,7 @@ def rows_html(rows: Iterable[RawRow], detail_url: str = "/warnings/") -> SafeStr
         if r[_RISK]:
             key = (version, "risk", r[_RISK])
             risk = named.get(key) or named.setdefault(
-                key, escape(level_name(plans.of_version(version), "risk", r[_RISK]))
+                key, escape(level_name(plans.of_version(version), "risk", r[_RISK])) or DASH
             )
         status = named.get(r[_STATUS]) or named.setdefault(
             r[_STATUS], escape(statuses.get(r[_STATUS], r[_STATUS]))

@@ -500,8 +500,8 @@ def _summary(ws, figures: stats.Figures, month: str, township: str, ranges: dict
             ]
         )
         r = ws.max_row  # medians and percentiles to one decimal (they were raw, 40.999999…)
-        for col in (3, 4, 6, 7):
-            ws.cell(r, col).number_format = "0.0"
+        for c in (3, 4, 6, 7):
+            ws.cell(r, c).number_format = "0.0"
     ws.append([])
     ws.append(["信访事项按办理阶段", "件数"])
     ws.cell(ws.max_row, 1).font = BOLD
