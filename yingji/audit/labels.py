@@ -8,6 +8,8 @@ its line. Used by the case history, the warning history and the auditor's page.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.utils.translation import gettext_lazy as _
 
 LABELS = {
@@ -123,3 +125,19 @@ def actions_labelled(text: str) -> list[str]:
     """Return the action keys whose label (active language) contains ``text``, for a filter."""
     text = text.strip().lower()
     return [key for key, name in LABELS.items() if text and text in str(name).lower()]
+
+
+def recorded_time(value: object) -> datetime | None:
+    """Return the aware datetime an event's ``before`` / ``after`` holds as ISO text, else None.
+
+    The audit keeps times as ISO 8601 text with their offset
+    (``2026-11-29T01:00:00+00:00``); any other value, or text that only looks
+    like a time, gives None. Pages show what this returns in Asia/Shanghai.
+    """
+    if not (isinstance(value, str) and len(value) >= 16 and value[10:11] == "T"):
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return at if at.tzinfo is not None else None

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from yingji.numbering import SHANGHAI
 from yingji.orgs.access import Actor, require
 
-from .labels import actions_labelled, label
+from .labels import actions_labelled, label, recorded_time
 from .models import AuditEvent
 
 PAGE_SIZE = 50
@@ -76,14 +76,10 @@ def _value(value: object) -> str:
         return "、".join(_value(v) for v in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
-    if isinstance(value, str) and len(value) >= 16 and value[10:11] == "T":
-        try:
-            at = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-        if at.tzinfo is not None:
-            local = at.astimezone(SHANGHAI)
-            return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M:%S}"
+    at = recorded_time(value)
+    if at is not None:
+        local = at.astimezone(SHANGHAI)
+        return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M:%S}"
     return str(value)
 
 

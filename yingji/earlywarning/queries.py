@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import Count, QuerySet
 
 from yingji.audit.labels import label as action_label
+from yingji.audit.labels import recorded_time
 from yingji.audit.models import AuditEvent
 from yingji.fastread import ValuesReader
 from yingji.orgs.models import Member, Township, Unit
@@ -322,14 +323,8 @@ def _shown(after: Any) -> Any:
         return after
     shown = {}
     for key, value in after.items():
-        if isinstance(value, str) and len(value) >= 16 and value[10:11] == "T":
-            try:
-                at = datetime.fromisoformat(value)
-            except ValueError:
-                at = None
-            if at is not None and at.tzinfo is not None:
-                value = local(at)
-        shown[key] = value
+        at = recorded_time(value)
+        shown[key] = value if at is None else local(at)
     return shown
 
 
