@@ -153,6 +153,7 @@ def test_detail_shows_history_and_refuses_an_incomplete_report_by_field(demo, st
     page = staff.get(reverse("earlywarning:detail", args=[w.pk])).content.decode()
     assert "<strong>登记入账</strong>" in page and "<strong>已核实</strong>" in page
     assert "立即核实预警信息" in page and "已核实" in page
+    assert '<strong>已核实</strong> <small class="muted">状态：已核实</small>' in page  # 字段：值
 
 
 def test_other_township_gets_404_and_auditor_cannot_act(demo, other):

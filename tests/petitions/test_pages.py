@@ -311,3 +311,15 @@ def test_the_case_rows_are_written_as_the_template_wrote_them(demo, staff, peace
     page = client_for(member_of(demo, Role.PEACE_OFFICE_STAFF)).get("/petitions/?view=all")
     body = page.content.decode()
     assert all(f'<a href="/petitions/{c.pk}/">{c.number}</a>' in body for c in cases)
+
+
+def test_the_history_writes_recorded_values_as_the_audit_page_does(demo, staff):
+    import re
+
+    case = receive(demo, staff, datetime(2026, 3, 1, 9, 0, tzinfo=SH))
+    page = client_for(staff.member).get(f"/petitions/{case.pk}/").content.decode()
+    [first] = re.findall(r"已接报 <small class=\"muted\">(.*?)</small>", page)
+    assert first == (
+        f"信访事项编号：{case.number}；渠道：来访；类别：申诉求决类；"
+        "同一事项尚在办理期限内（第十九条）：否；parties：1"
+    )  # field names, choice names and 是/否, not "channel: walk_in"

@@ -1,4 +1,4 @@
-"""What each audit action is called where staff read a history: one mapping for every page.
+"""How staff read the audit: each action's name, and the values an event recorded, for every page.
 
 ``label(action)`` gives the action key of an ``AuditEvent`` (``"petitions.accept"``)
 in the reader's language (受理); a key not listed here is shown as it is, so a
@@ -8,9 +8,13 @@ its line. Used by the case history, the warning history and the auditor's page.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
+
+from yingji.numbering import SHANGHAI
 
 LABELS = {
     # 预警台账 (plan §五)
@@ -141,3 +145,63 @@ def recorded_time(value: object) -> datetime | None:
     except ValueError:
         return None
     return at if at.tzinfo is not None else None
+
+
+def recorded_value(value: object) -> str:
+    """Return one recorded value for people: 是/否, "—" for nothing, lists joined, times local.
+
+    Times (ISO text with an offset, :func:`recorded_time`) are written in
+    Asia/Shanghai to the second, ``2026年11月2日 09:00:00``.
+    """
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if value is True:
+        return str(_("yes"))
+    if value is False:
+        return str(_("no"))
+    if isinstance(value, list):
+        return "、".join(recorded_value(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+    at = recorded_time(value)
+    if at is not None:
+        local = at.astimezone(SHANGHAI)
+        return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M:%S}"
+    return str(value)
+
+
+def recorded_values(value: object, model: type[Model] | None = None) -> str:
+    """Return an event's ``before`` / ``after`` for people, or "—".
+
+    A mapping is written 「字段：值」 joined by "；": each key by the verbose
+    name of ``model``'s field of that name when there is one (else the key as
+    recorded), a value of a field with choices by its choice's name, every
+    other value by :func:`recorded_value`; the model's fields first in their
+    order, then the other keys alphabetically (PostgreSQL's ``jsonb`` does not
+    keep the order the event was recorded in). Anything else as compact JSON.
+    Used by the audit page and by the histories of cases and warnings.
+    """
+    if value in (None, {}, ""):
+        return "—"
+    if not isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+    names: dict[str, str] = {}
+    choices: dict[str, dict[object, str]] = {}
+    if model is not None:
+        for field in model._meta.get_fields():
+            verbose = getattr(field, "verbose_name", None)
+            if verbose:
+                names[field.name] = str(verbose)
+                names.setdefault(getattr(field, "attname", field.name), str(verbose))
+            if getattr(field, "choices", None):
+                choices[field.name] = {k: str(v) for k, v in field.flatchoices}
+    position = {key: i for i, key in enumerate(names)}
+    keys = sorted(value, key=lambda k: (position.get(k, len(position)), k))
+
+    def shown(key: str) -> str:
+        v = value[key]
+        if isinstance(v, str | int) and v in choices.get(key, {}):
+            return choices[key][v]
+        return recorded_value(v)
+
+    return "；".join(f"{names.get(k, k)}：{shown(k)}" for k in keys)

@@ -8,7 +8,6 @@ anywhere (``orgs.permissions``). The hash chain is checked with
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
@@ -24,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from yingji.numbering import SHANGHAI
 from yingji.orgs.access import Actor, require
 
-from .labels import actions_labelled, label, recorded_time
+from .labels import actions_labelled, label, recorded_values
 from .models import AuditEvent
 
 PAGE_SIZE = 50
@@ -62,51 +61,6 @@ def _model(object_type: str) -> type[Model] | None:
         return apps.get_model(object_type)
     except (LookupError, ValueError):
         return None
-
-
-def _value(value: object) -> str:
-    """Return one recorded value for people: 是/否, "—" for nothing, lists joined, times local."""
-    if value is None or value == "" or value == [] or value == {}:
-        return "—"
-    if value is True:
-        return str(_("yes"))
-    if value is False:
-        return str(_("no"))
-    if isinstance(value, list):
-        return "、".join(_value(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
-    at = recorded_time(value)
-    if at is not None:
-        local = at.astimezone(SHANGHAI)
-        return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M:%S}"
-    return str(value)
-
-
-def _shown(value: object, model: type[Model] | None = None) -> str:
-    """Return an event's ``before`` / ``after`` for people, or "—".
-
-    A mapping is written 「字段：值」 joined by "；", each key by the verbose
-    name of ``model``'s field of that name when there is one (else the key
-    as recorded), each value by :func:`_value`; the model's fields first in
-    their order, then the other keys alphabetically (PostgreSQL's ``jsonb``
-    does not keep the order the event was recorded in). Anything else as
-    compact JSON.
-    """
-    if value in (None, {}, ""):
-        return "—"
-    if not isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
-    names: dict[str, str] = {}
-    if model is not None:
-        for field in model._meta.get_fields():
-            verbose = getattr(field, "verbose_name", None)
-            if verbose:
-                names[field.name] = str(verbose)
-                names.setdefault(getattr(field, "attname", field.name), str(verbose))
-    position = {key: i for i, key in enumerate(names)}
-    keys = sorted(value, key=lambda k: (position.get(k, len(position)), k))
-    return "；".join(f"{names.get(k, k)}：{_value(value[k])}" for k in keys)
 
 
 @login_required
@@ -147,8 +101,8 @@ def log(request: HttpRequest) -> HttpResponse:
                 "label": label(e.action),
                 "object": f"{kind} {e.object_id}".strip(),
                 "result": RESULTS.get(e.result, e.result),
-                "before": _shown(e.before, model),
-                "after": _shown(e.after, model),
+                "before": recorded_values(e.before, model),
+                "after": recorded_values(e.after, model),
             }
         )
     query = request.GET.copy()

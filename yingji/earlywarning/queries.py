@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count, QuerySet
 
 from yingji.audit.labels import label as action_label
-from yingji.audit.labels import recorded_time
+from yingji.audit.labels import recorded_values
 from yingji.audit.models import AuditEvent
 from yingji.fastread import ValuesReader
 from yingji.orgs.models import Member, Township, Unit
@@ -317,21 +317,12 @@ def duration_text(delta: timedelta | None) -> str:
     return f"{days}天{text}" if days else text
 
 
-def _shown(after: Any) -> Any:
-    """Return an audit event's ``after`` for people: ISO times (as the audit keeps them) as ``local``."""
-    if not isinstance(after, dict):
-        return after
-    shown = {}
-    for key, value in after.items():
-        at = recorded_time(value)
-        shown[key] = value if at is None else local(at)
-    return shown
-
-
 def history(warning: Warning) -> list[dict[str, Any]]:
     """Return the warning's whole history, oldest first: audit events and progress entries.
 
-    Each entry is ``{at, kind, action, actor, detail}`` (``kind`` "audit" or "progress").
+    Each entry is ``{at, kind, action, actor, detail}`` (``kind`` "audit" or "progress");
+    an audit entry's ``detail`` is what it recorded, as the audit page writes it
+    (``audit.labels.recorded_values``), a progress entry's its text.
     """
     events = AuditEvent.objects.filter(
         object_type=warning._meta.label_lower, object_id=str(warning.pk)
@@ -343,7 +334,7 @@ def history(warning: Warning) -> list[dict[str, Any]]:
             "action": e.action,
             "label": action_label(e.action),
             "actor": e.actor_label,
-            "detail": _shown(e.after),
+            "detail": recorded_values(e.after, Warning) if e.after else "",
         }
         for e in events
     ]

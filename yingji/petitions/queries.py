@@ -11,7 +11,7 @@ from django.db.models import BigIntegerField, Count, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from yingji.audit.labels import label
+from yingji.audit.labels import label, recorded_values
 from yingji.audit.models import AuditEvent, PersonalDataAccess
 from yingji.deadlines.choices import DeadlineState
 from yingji.deadlines.models import Deadline
@@ -146,8 +146,9 @@ class HistoryItem:
 
     @property
     def detail_text(self) -> str:
-        """The recorded values as ``key: value`` pairs (no personal data is ever recorded)."""
-        return "；".join(f"{k}: {v}" for k, v in (self.detail or {}).items() if v not in ("", None))
+        """The recorded values as 「字段：值」 (``audit.labels.recorded_values``, the audit page's
+        reading), empty when nothing was recorded; no personal data is ever recorded."""
+        return recorded_values(self.detail, PetitionCase) if self.detail else ""
 
 
 def history(case: PetitionCase) -> list[HistoryItem]:
