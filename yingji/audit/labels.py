@@ -194,7 +194,7 @@ def recorded_values(value: object, model: type[Model] | None = None) -> str:
                 names[field.name] = str(verbose)
                 names.setdefault(getattr(field, "attname", field.name), str(verbose))
             if getattr(field, "choices", None):
-                choices[field.name] = {k: str(v) for k, v in field.flatchoices}
+                choices[field.name] = {k: str(v) for k, v in getattr(field, "flatchoices", ())}
     position = {key: i for i, key in enumerate(names)}
     keys = sorted(value, key=lambda k: (position.get(k, len(position)), k))
 
