@@ -4,8 +4,14 @@ Run alone from the repository root: ``.venv/bin/python bench/ledger.py`` (on a
 fresh temporary SQLite database; ``DATABASE_URL`` is ignored). It builds a
 ledger of 100,000 warnings, then measures in one run:
 
-- the filtered list page (status + date range, first page of 50, through
-  Django's test client: session, login, middleware, query, template);
+- the filtered list page (status + date range, first page of 50) as the
+  server answers it: ``yingji.wsgi.application``, the WSGI application
+  waitress calls (``yingji serve``), given a GET with a logged-in staff
+  member's cookies (session, login, middleware, query, template, and the
+  request started/finished signals a server sends). Django's test client,
+  which adds its own work to every request (it connects two signals to keep
+  the templates and exceptions, copies the request onto the response and
+  keeps cookies), is timed as well, for information (``*_page_ratio_client``);
 - the Chinese search (``q=征地补偿``, segmented with jieba) the same way;
 - importing a 10,000-row .xlsx through the import action (check + write),
   printing the throughput.
@@ -61,8 +67,10 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -233,8 +241,54 @@ def raw_page(township_id: int, where: str, params: list) -> None:
 Statement = tuple[str, "list | tuple | None"]
 
 
-def page_statements(client: Client, url: str, data: dict[str, str]) -> list[Statement]:
-    """Return every SQL statement one request of the page runs, in order, with its parameters.
+class Server:
+    """Pages as the server answers them: ``yingji.wsgi.application`` called as waitress calls it.
+
+    ``client`` is a logged-in test client: its cookies (session, CSRF) go
+    with every request, in a WSGI environ built afresh per request as a
+    server builds one, from ``127.0.0.1`` to ``127.0.0.1:8000`` (``make run``).
+    """
+
+    def __init__(self, client: Client):
+        from yingji.wsgi import application
+
+        self.application = application
+        self.cookie = "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
+
+    def get(self, path: str, data: dict[str, str]) -> bytes:
+        """Return the body of ``GET path?data``; ``AssertionError`` unless the status is 200."""
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "SCRIPT_NAME": "",
+            "PATH_INFO": path,
+            "QUERY_STRING": urlencode(data),
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": "127.0.0.1:8000",
+            "HTTP_COOKIE": self.cookie,
+            "HTTP_ACCEPT": "text/html",
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": sys.stderr,
+            "wsgi.url_scheme": "http",
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+        }
+        status: list[str] = []
+        body = self.application(environ, lambda s, headers, exc_info=None: status.append(s))
+        try:
+            content = b"".join(body)
+        finally:
+            body.close()
+        assert status[0].startswith("200"), status
+        return content
+
+
+def page_statements(get: Callable[[], object]) -> list[Statement]:
+    """Return every SQL statement one request of the page (``get()``) runs, in order, with its parameters.
 
     ``CaptureQueriesContext`` lists them all (transaction ``COMMIT`` included,
     which Django sends as a DB-API ``commit()``); an ``execute_wrapper`` gives
@@ -248,7 +302,7 @@ def page_statements(client: Client, url: str, data: dict[str, str]) -> list[Stat
         return execute(sql, params, many, context)
 
     with CaptureQueriesContext(connection) as ctx, connection.execute_wrapper(keep):
-        assert client.get(url, data).status_code == 200
+        get()
     out: list[Statement] = []
     through_cursor = iter(executed)
     for q in ctx.captured_queries:
@@ -361,29 +415,34 @@ def main() -> None:
         status="resolved", date_from=lo.date(), date_to=(hi - timedelta(days=1)).date()
     )
     assert client.get(url, filt).status_code == 200
+    server = Server(client)
+    count = ledger(township, f).count()
+    assert f"共 {count} 条预警信息" in server.get(url, filt).decode()  # the staff member's page
     adapt = connection.ops.adapt_datetimefield_value  # the same UTC text Django stores
     where = "AND w.status = %s AND w.discovered_at >= %s AND w.discovered_at < %s"
     params = ["resolved", adapt(lo), adapt(hi)]
-    statements = page_statements(client, url, filt)
+    statements = page_statements(lambda: server.get(url, filt))
     say(f"the list page runs {len(statements)} SQL statements:")
     for sql, _p in statements:
         say(f"    {sql[:110]}")
     raw_ms = median_ms(lambda: raw_page(township.pk, where, params))
     query_ms = median_ms(lambda: view_queries(township, f))
     apart_sql_ms = median_ms(lambda: replay(statements))
-    apart_page_ms = median_ms(lambda: client.get(url, filt))
-    page_ms, page_sql_ms = paired_ms(lambda: client.get(url, filt), lambda: replay(statements))
+    apart_page_ms = median_ms(lambda: server.get(url, filt))
+    page_ms, page_sql_ms = paired_ms(lambda: server.get(url, filt), lambda: replay(statements))
     page_cpu, page_sql_cpu = paired_ms(
-        lambda: client.get(url, filt), lambda: replay(statements), clock=time.process_time
+        lambda: server.get(url, filt), lambda: replay(statements), clock=time.process_time
     )
-    count = ledger(township, f).count()
+    client_ms, client_sql_ms = paired_ms(lambda: client.get(url, filt), lambda: replay(statements))
     say(
         f"filtered list ({count:,} rows match), page and its SQL replayed raw alternately:"
         f" SQL {page_sql_ms:.2f} ms, page {page_ms:.2f} ms ({page_ms / page_sql_ms:.2f}×);"
         f" in CPU time SQL {page_sql_cpu:.2f} ms, page {page_cpu:.2f} ms"
         f" ({page_cpu / page_sql_cpu:.2f}×). In separate loops: SQL {apart_sql_ms:.2f} ms,"
         f" page {apart_page_ms:.2f} ms ({apart_page_ms / apart_sql_ms:.2f}×). Data SQL alone"
-        f" {raw_ms:.2f} ms, through Django's cursor {query_ms:.2f} ms ({query_ms / raw_ms:.2f}×)"
+        f" {raw_ms:.2f} ms, through Django's cursor {query_ms:.2f} ms ({query_ms / raw_ms:.2f}×)."
+        f" Through the test client: SQL {client_sql_ms:.2f} ms, page {client_ms:.2f} ms"
+        f" ({client_ms / client_sql_ms:.2f}×)"
     )
 
     search = {"q": "征地补偿"}
@@ -391,16 +450,16 @@ def main() -> None:
     found = ledger(township, fs).count()
     where = "AND w.search_text LIKE %s AND w.search_text LIKE %s"
     params = ["% 征地 %", "% 补偿 %"]
-    statements = page_statements(client, url, search)
+    statements = page_statements(lambda: server.get(url, search))
     raw_search_ms = median_ms(lambda: raw_page(township.pk, where, params))
     search_query_ms = median_ms(lambda: view_queries(township, fs))
     apart_search_sql_ms = median_ms(lambda: replay(statements))
-    apart_search_ms = median_ms(lambda: client.get(url, search))
+    apart_search_ms = median_ms(lambda: server.get(url, search))
     search_ms, search_sql_ms = paired_ms(
-        lambda: client.get(url, search), lambda: replay(statements), pairs=REPEAT
+        lambda: server.get(url, search), lambda: replay(statements), pairs=REPEAT
     )
     search_cpu, search_sql_cpu = paired_ms(
-        lambda: client.get(url, search),
+        lambda: server.get(url, search),
         lambda: replay(statements),
         pairs=REPEAT,
         clock=time.process_time,
@@ -446,6 +505,7 @@ def main() -> None:
         "list_data_ratio": round(page_ms / raw_ms, 2),
         "list_page_cpu_ratio": round(page_cpu / page_sql_cpu, 2),
         "list_page_ratio_apart": round(apart_page_ms / apart_sql_ms, 2),
+        "list_page_ratio_client": round(client_ms / client_sql_ms, 2),
         "search_raw_sql_ms": round(raw_search_ms, 1),
         "search_query_ms": round(search_query_ms, 1),
         "search_query_ratio": round(search_query_ms / raw_search_ms, 2),

@@ -144,11 +144,11 @@ DATABASES = {"default": database_settings(os.environ, VAR_DIR)}
 # Per process, in memory: what is cached is derived (pages' fixed fragments, rate-limit counts),
 # never a record. "template_fragments" is the alias the {% cache %} tag looks up first; without
 # it each fragment raised and caught two exceptions before falling back to "default" (most of the
-# tag's time on the ledger page, issue 4's benchmark).
+# tag's time on the ledger page, issue 4's benchmark). Fragments are kept unpickled (yingji/cache.py).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "yingji"},
     "template_fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "yingji.cache.FragmentCache",
         "LOCATION": "yingji-template-fragments",
     },
 }

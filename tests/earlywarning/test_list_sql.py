@@ -106,5 +106,9 @@ def test_raw_datetimes_are_made_aware_as_the_orm_makes_them(db):
     assert LedgerRows.aware(naive).astimezone(SH).hour == 23
     aware = datetime(2026, 3, 1, 23, 30, tzinfo=SH)  # how PostgreSQL's driver gives it
     assert LedgerRows.aware(aware) is aware
+    # A page of rows gives the connection's zone once (rows_html); another zone is taken as given.
+    assert LedgerRows.aware(naive, connection.timezone) == LedgerRows.aware(naive)
+    assert LedgerRows.aware(naive, SH) == datetime(2026, 3, 1, 15, 30, tzinfo=SH)
+    assert LedgerRows.aware(aware, utc) is aware
     if connection.vendor == "sqlite":  # text the driver left alone goes through Django's converter
         assert LedgerRows.aware("2026-03-01 15:30:00") == datetime(2026, 3, 1, 15, 30, tzinfo=utc)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -209,16 +209,20 @@ class LedgerRows:
         return [{**reader.read(values), "unit_names": units} for values, units in rows]
 
     @staticmethod
-    def aware(value: Any) -> datetime:
+    def aware(value: Any, tz: tzinfo | None = None) -> datetime:
         """Return a datetime of a raw row aware, as the ORM gives it.
 
         PostgreSQL's driver gives aware datetimes; SQLite's gives naive ones
         in UTC (how Django stores them), made aware here in the connection's
-        time zone, as Django does. Anything else goes through the ORM's own
-        converter (``discovered_at``'s).
+        time zone (``tz``, ``connection.timezone`` when not given: a caller
+        going down a page of rows reads it once, as reading it through the
+        connection proxy takes a few microseconds), as Django does. Anything
+        else goes through the ORM's own converter (``discovered_at``'s).
         """
         if value.__class__ is datetime:
-            return value if value.tzinfo is not None else value.replace(tzinfo=connection.timezone)
+            if value.tzinfo is not None:
+                return value
+            return value.replace(tzinfo=tz or connection.timezone)
         aware: datetime = _list_reader().convert("discovered_at", value)
         return aware
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from html import escape
 from typing import Any
 
+from django.db import connection
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -80,7 +81,7 @@ def rows_html(rows: Iterable[RawRow], detail_url: str = "/warnings/") -> SafeStr
     """
     plans = Plans()
     statuses = _status_names(get_language())
-    aware = LedgerRows.aware
+    aware, tz = LedgerRows.aware, connection.timezone  # read once a page, not once a row
     named: dict[Any, str] = {}  # plan and status names repeat down a page: escaped once each
     days: dict[Any, str] = {}  # and so do the days: "2026年3月31日 "
     out = []
@@ -106,7 +107,7 @@ def rows_html(rows: Iterable[RawRow], detail_url: str = "/warnings/") -> SafeStr
         discovered, reported, resolved = r[_DISCOVERED], r[_REPORTED], r[_RESOLVED]
         registered = ""
         if discovered is not None:  # queries.local(), with the day's text kept for the next rows
-            d = aware(discovered).astimezone(SHANGHAI)
+            d = aware(discovered, tz).astimezone(SHANGHAI)
             day = days.get(d.date()) or days.setdefault(
                 d.date(), f"{d.year}年{d.month}月{d.day}日 "
             )
