@@ -106,3 +106,15 @@ def test_the_page_names_each_action_in_chinese_and_filters_by_that_name(demo):
     assert "<td>someapp.unheard_of</td>" in text
     by_name = auditor.get(reverse("audit:log"), {"action": "受理"})
     assert [r["event"].action for r in by_name.context["rows"]] == ["petitions.accept"]
+
+
+def test_an_incidents_category_is_named_as_the_plan_names_it(demo):
+    from yingji.incidents.actions import receive_incident
+
+    staff = Actor.for_member(member_of(demo, Role.PEACE_OFFICE_STAFF))
+    incident = receive_incident(
+        staff, demo, category="township", source="unit", summary="东岭村村民聚集"
+    )
+    auditor = client_for(member_of(demo, Role.AUDITOR))
+    [row] = auditor.get(reverse("audit:log"), {"action": "incidents.receive"}).context["rows"]
+    assert row["after"] == f"事件编号：{incident.number}；类别：本镇群体性事件"  # plan §六(一)1

@@ -305,3 +305,28 @@ def test_dates_at_the_ends_of_the_calendar_filter_nothing_out(demo, query):
     assert page.status_code == 200
     assert "东岭村村民因征地的补偿款分配不满" in page.content.decode()
     assert client.get(f"/warnings/export.xlsx?{query}").status_code == 200
+
+
+def test_history_and_audit_page_name_the_plans_category_and_levels_not_their_keys(demo, staff):
+    w = register(demo, category="threatened_bypass")
+    head = Actor.for_member(member_of(demo, Role.HEAD))
+    actions.verify(staff_of(demo), w, at=T0 + timedelta(minutes=1))
+    actions.report(
+        staff_of(demo), w, urgency="urgent", potential_harm="severe", at=T0 + timedelta(minutes=2)
+    )
+    actions.assess(head, w, urgency="urgent", potential_harm="severe", at=T0 + timedelta(hours=1))
+    page = staff.get(reverse("earlywarning:detail", args=[w.pk])).content.decode()
+    assert "类别：出现信访人扬言到区集访、到市进京上访的苗头" in page  # plan §五(一)2
+    assert "状态：已研判；危害程度：重大；紧急程度：紧急；风险等级：高风险" in page
+    for key in ("threatened_bypass", "：urgent", "：severe", "：high"):
+        assert key not in page
+    auditor = client_for(member_of(demo, Role.AUDITOR))
+    rows = auditor.get(reverse("audit:log"), {"action": "earlywarning."}).context["rows"]
+    after = {row["event"].action: row["after"] for row in rows}
+    assert after["earlywarning.register"] == (
+        f"预警编号：{w.number}；类别：出现信访人扬言到区集访、到市进京上访的苗头；状态：已登记"
+    )
+    assert (
+        after["earlywarning.assess"]
+        == "状态：已研判；危害程度：重大；紧急程度：紧急；风险等级：高风险"
+    )

@@ -9,6 +9,7 @@ its line. Used by the case history, the warning history and the auditor's page.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 
 from django.db.models import Model
@@ -170,30 +171,37 @@ def recorded_value(value: object) -> str:
     return str(value)
 
 
-def recorded_values(value: object, model: type[Model] | None = None) -> str:
+def recorded_values(
+    value: object,
+    model: type[Model] | None = None,
+    value_names: Mapping[str, Mapping[object, str]] | None = None,
+) -> str:
     """Return an event's ``before`` / ``after`` for people, or "—".
 
     A mapping is written 「字段：值」 joined by "；": each key by the verbose
     name of ``model``'s field of that name when there is one (else the key as
-    recorded), a value of a field with choices by its choice's name, every
-    other value by :func:`recorded_value`; the model's fields first in their
-    order, then the other keys alphabetically (PostgreSQL's ``jsonb`` does not
-    keep the order the event was recorded in). Anything else as compact JSON.
-    Used by the audit page and by the histories of cases and warnings.
+    recorded), a value of a field with choices by its choice's name, a value
+    ``value_names`` gives a name for (``{key: {value: name}}``: values the plan
+    defines rather than the model, such as a warning's category and levels,
+    see ``Warning.audit_value_names``) by that name, every other value by
+    :func:`recorded_value`; the model's fields first in their order, then the
+    other keys alphabetically (PostgreSQL's ``jsonb`` does not keep the order
+    the event was recorded in). Anything else as compact JSON. Used by the
+    audit page and by the histories of cases and warnings.
     """
     if value in (None, {}, ""):
         return "—"
     if not isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
     names: dict[str, str] = {}
-    choices: dict[str, dict[object, str]] = {}
+    choices: dict[str, Mapping[object, str]] = dict(value_names or {})
     if model is not None:
         for field in model._meta.get_fields():
             verbose = getattr(field, "verbose_name", None)
             if verbose:
                 names[field.name] = str(verbose)
                 names.setdefault(getattr(field, "attname", field.name), str(verbose))
-            if getattr(field, "choices", None):
+            if getattr(field, "choices", None) and field.name not in choices:
                 choices[field.name] = {k: str(v) for k, v in getattr(field, "flatchoices", ())}
     position = {key: i for i, key in enumerate(names)}
     keys = sorted(value, key=lambda k: (position.get(k, len(position)), k))

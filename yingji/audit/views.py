@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from typing import Any
 
 from django import forms
 from django.apps import apps
@@ -70,7 +71,10 @@ def log(request: HttpRequest) -> HttpResponse:
     Filters (GET): ``action`` and ``actor`` match part of the text; ``date_from``
     / ``date_to`` are local (Asia/Shanghai) dates, both included; dates
     outside :data:`FIRST_DAY` … :data:`LAST_DAY` bound nothing. An invalid
-    filter is shown with its error and ignored.
+    filter is shown with its error and ignored. What an event recorded is
+    written by ``labels.recorded_values``, values the plan defines by the
+    names a model's ``audit_value_names(township)`` gives (a warning's
+    category and levels).
     """
     actor = Actor.from_request(request)
     require(actor, "audit.view", actor.township)
@@ -92,8 +96,14 @@ def log(request: HttpRequest) -> HttpResponse:
             events = events.filter(at__lt=end)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
+    value_names: dict[str, Any] = {}  # per model: the plan's names of what its events record
     for e in page.object_list:
         model = _model(e.object_type)
+        names = None
+        if model is not None and hasattr(model, "audit_value_names"):
+            if e.object_type not in value_names:
+                value_names[e.object_type] = model.audit_value_names(actor.township)
+            names = value_names[e.object_type]
         kind = str(model._meta.verbose_name) if model is not None else e.object_type
         rows.append(
             {
@@ -101,8 +111,8 @@ def log(request: HttpRequest) -> HttpResponse:
                 "label": label(e.action),
                 "object": f"{kind} {e.object_id}".strip(),
                 "result": RESULTS.get(e.result, e.result),
-                "before": recorded_values(e.before, model),
-                "after": recorded_values(e.after, model),
+                "before": recorded_values(e.before, model, names),
+                "after": recorded_values(e.after, model, names),
             }
         )
     query = request.GET.copy()

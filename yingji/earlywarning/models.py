@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -11,6 +12,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import OPEN_STATUSES, ImportState, WarningSource, WarningStatus
+
+if TYPE_CHECKING:
+    from yingji.orgs.models import Township
 
 
 class Warning(models.Model):  # noqa: A001 - the glossary's name for a warning entry
@@ -119,6 +123,19 @@ class Warning(models.Model):  # noqa: A001 - the glossary's name for a warning e
 
     def __str__(self) -> str:
         return self.number
+
+    @classmethod
+    def audit_value_names(cls, township: Township | None) -> dict[str, dict[object, str]]:
+        """Return ``{field: {key: name}}`` for the values of a warning's audit events the plan
+        defines (category, plan §五(一); the risk matrix's levels), by ``township``'s plan in
+        force; empty without one. The audit page's hook (``audit.views.log``); the warning's own
+        history names them by the warning's plan version (``queries.history``).
+        """
+        from .queries import Plans, value_names
+
+        if township is None or township.plan_version_id is None:
+            return {}
+        return value_names(Plans().of_version(township.plan_version_id))
 
     @property
     def is_open(self) -> bool:

@@ -276,6 +276,23 @@ def level_name(plan: Plan, axis: str, key: str) -> str:
     return key
 
 
+def value_names(plan: Plan) -> dict[str, dict[object, str]]:
+    """Return ``{field: {key: name}}`` for a warning's fields whose values the plan defines.
+
+    ``category`` (plan §五(一)'s warning categories), ``urgency``,
+    ``potential_harm`` and ``risk_level`` (the risk matrix's levels): what
+    a warning's audit events record as keys, named for people by
+    ``audit.labels.recorded_values`` (history and audit pages).
+    """
+    risk = plan.risk_assessment
+    return {
+        "category": {c.key: c.name for c in plan.warning_categories},
+        "urgency": {lv.key: lv.name for lv in risk.urgency_levels},
+        "potential_harm": {lv.key: lv.name for lv in risk.harm_levels},
+        "risk_level": {lv.key: lv.name for lv in risk.risk_levels},
+    }
+
+
 def category_name(plan: Plan, key: str) -> str:
     """Return the plan's name of warning category ``key`` (plan §五(一)); the key if unknown."""
     try:
@@ -326,11 +343,13 @@ def history(warning: Warning) -> list[dict[str, Any]]:
 
     Each entry is ``{at, kind, action, actor, detail}`` (``kind`` "audit" or "progress");
     an audit entry's ``detail`` is what it recorded, as the audit page writes it
-    (``audit.labels.recorded_values``), a progress entry's its text.
+    (``audit.labels.recorded_values``, the plan's names for category and
+    levels: :func:`value_names`), a progress entry's its text.
     """
     events = AuditEvent.objects.filter(
         object_type=warning._meta.label_lower, object_id=str(warning.pk)
     ).order_by("at", "id")
+    names = value_names(Plans().of(warning))  # category and levels by the warning's own plan
     rows: list[dict[str, Any]] = [
         {
             "at": e.at,
@@ -338,7 +357,7 @@ def history(warning: Warning) -> list[dict[str, Any]]:
             "action": e.action,
             "label": action_label(e.action),
             "actor": e.actor_label,
-            "detail": recorded_values(e.after, Warning) if e.after else "",
+            "detail": recorded_values(e.after, Warning, names) if e.after else "",
         }
         for e in events
     ]

@@ -6,12 +6,17 @@ All times are aware and stored in UTC.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DemandStatus, IncidentSource, IncidentStatus, LogKind, PartyCapacity
+
+if TYPE_CHECKING:
+    from yingji.orgs.models import Township
 
 
 class Incident(models.Model):
@@ -89,6 +94,17 @@ class Incident(models.Model):
     def category_def(self):
         """The plan's ``IncidentCategory`` of this incident, from the version it started under."""
         return self.plan_version.plan.incident_category(self.category)
+
+    @classmethod
+    def audit_value_names(cls, township: Township | None) -> dict[str, dict[object, str]]:
+        """Return ``{"category": {key: short name}}``: the plan's incident categories (plan §六(一))
+        by ``township``'s plan in force, to name what an incident's audit events record (the audit
+        page's hook, ``audit.views.log``); empty without a plan in force.
+        """
+        version = township.plan_version if township is not None else None
+        if version is None:
+            return {}
+        return {"category": {c.key: c.short_name for c in version.plan.incident_categories}}
 
 
 class Party(models.Model):
