@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # django-ninja's own copy of Swagger UI for /api/docs (without the app it loads it from a CDN,
+    # which the intranet cannot reach and our Content-Security-Policy refuses).
+    "ninja",
     "yingji",
     "yingji.audit",
     "yingji.plans",

@@ -216,3 +216,14 @@ def test_a_message_import_mapping_that_is_not_headers_is_refused(demo, mapping):
     assert response.json() == {
         "detail": {"mapping": ["请以 JSON 对象给出“字段 → 列标题”的对应关系。"]}
     }
+
+
+def test_the_api_documentation_is_served_from_here_to_staff_only(demo):
+    assert Client().get("/api/docs").status_code == 302  # to the login page
+    page = client_for(member_of(demo, Role.PEACE_OFFICE_STAFF)).get("/api/docs")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<script src="/static/ninja/swagger-ui-bundle.js"></script>' in html
+    assert "cdn." not in html and "https://" not in html  # the intranet reaches no CDN
+    script = Client().get("/static/ninja/swagger-ui-init.js")
+    assert script.status_code == 200 and b"SwaggerUIBundle" in b"".join(script.streaming_content)

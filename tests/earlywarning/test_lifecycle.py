@@ -165,9 +165,9 @@ def test_it_escalates_to_an_incident_with_links_both_ways(demo):
     )
     assert {d.state for d in deadlines_of(warning)} == {"cancelled"}
     assert [d.rule for d in deadlines_of(incident)] == ["incident_report"]
-    assert AuditEvent.objects.filter(action="earlywarning.escalate").get().after["number"] == (
-        incident.number
-    )
+    assert AuditEvent.objects.filter(action="earlywarning.escalate").get().after[
+        "outcome_number"
+    ] == (incident.number)
 
 
 def test_it_converts_to_a_petition_case_with_links_both_ways(demo):

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from tests.conftest import client_for, member_of
 from tests.earlywarning.test_lifecycle import T0, register, staff_of
+from yingji.audit.models import AuditEvent
 from yingji.earlywarning import actions
 from yingji.earlywarning.models import Warning
 from yingji.earlywarning.queries import LedgerFilter, LedgerRows, ledger
@@ -120,6 +121,8 @@ def test_register_page_keeps_what_was_typed_and_places_errors(demo, staff):
     assert 'value="南湖社区北门"' in response.content.decode()
     # The source is 信息来源, as in the exported ledger.
     assert '<label for="id_source">信息来源' in response.content.decode()
+    huge = staff.post(url, {"category": "other", "summary": "聚集", "headcount": "99999999999"})
+    assert huge.context["form"].errors["headcount"] == ["确保该值小于或等于100000。"]
     response = staff.post(
         url, {"category": "other", "source": "hotline", "summary": "南湖社区商户聚集"}
     )
@@ -330,3 +333,41 @@ def test_history_and_audit_page_name_the_plans_category_and_levels_not_their_key
         after["earlywarning.assess"]
         == "状态：已研判；危害程度：重大；紧急程度：紧急；风险等级：高风险"
     )
+
+
+def test_history_names_every_recorded_key_and_shows_a_progress_entry_once(demo, staff):
+    w, d = register(demo), register(demo)
+    head = Actor.for_member(member_of(demo, Role.HEAD))
+    with time_machine.travel(T0 + timedelta(minutes=10), tick=False):
+        actions.verify(staff_of(demo), w)
+        actions.report(staff_of(demo), w, urgency="urgent", potential_harm="serious")
+        actions.assess(head, w, urgency="urgent", potential_harm="serious")
+        actions.start_handling(
+            head,
+            w,
+            lead_official=Member.objects.get(township=demo, name="李卫东"),
+            units=[Unit.objects.get(township=demo, name="东岭村")],
+            measures="入户走访",
+        )
+        actions.add_progress(staff_of(demo), w, text="已召开村民代表会")
+    incident = actions.escalate(staff_of(demo), w, category="district")
+    actions.dismiss(staff_of(demo), d, reason="经核实为误报")
+    started = AuditEvent.objects.get(action="earlywarning.start_handling", object_id=str(w.pk))
+    assert started.before == {"status": "assessed", "measures": "村两委入户解释政策"}  # reported
+    assert started.after["measures"] == "入户走访"  # the task force's, in force from now
+    page = staff.get(reverse("earlywarning:detail", args=[w.pk])).content.decode()
+    assert page.count("已召开村民代表会") == 1
+    assert f"状态：已升级为突发事件；转为：{incident.number}</small>" in page
+    assert "outcome" not in page and "incidents.incident" not in page
+    dismissed = staff.get(reverse("earlywarning:detail", args=[d.pk])).content.decode()
+    assert "状态：经核实不予采信；理由：经核实为误报" in dismissed
+
+
+def test_a_date_range_that_ends_before_it_starts_is_refused_not_silently_empty(demo, staff):
+    a = register(demo)
+    response = staff.get(
+        reverse("earlywarning:ledger"), {"date_from": "2026-12-05", "date_to": "2026-12-01"}
+    )
+    assert response.context["form"].errors == {"date_to": ["结束日期早于开始日期。"]}
+    assert '<p class="error" role="alert">结束日期早于开始日期。</p>' in response.content.decode()
+    assert numbers(response) == [a.number]  # the refused filter is ignored, as any refused filter

@@ -4,6 +4,7 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from tests.conftest import client_for, member_of
 from yingji.audit.models import AuditEvent
@@ -120,6 +121,10 @@ def test_the_delivery_step_records_a_delivery(demo, staff):
         datetime(2026, 3, 3, 8, 30, tzinfo=SH),
         "挂号信",
     )
+    # The history names what was recorded: the document's kind and the method, no keys.
+    page = client.get(f"/petitions/{case.pk}/").content.decode()
+    assert '<small class="muted">文书：受理告知书；送达方式：邮寄送达</small>' in page
+    assert "parties：" not in page and "信访人人数：1" in page
 
 
 def test_the_lists_mine_due_breached_by_unit_and_by_lead(demo, staff, peace_head):
@@ -321,5 +326,31 @@ def test_the_history_writes_recorded_values_as_the_audit_page_does(demo, staff):
     [first] = re.findall(r"已接报 <small class=\"muted\">(.*?)</small>", page)
     assert first == (
         f"信访事项编号：{case.number}；渠道：来访；类别：申诉求决类；"
-        "同一事项尚在办理期限内（第十九条）：否；parties：1"
+        "同一事项尚在办理期限内（第十九条）：否；信访人人数：1"
     )  # field names, choice names and 是/否, not "channel: walk_in"
+
+
+def test_the_five_ones_form_shows_what_is_named_so_a_second_pass_keeps_it(demo, staff, peace_head):
+    case = receive(demo, staff, datetime(2026, 3, 1, 9, 0, tzinfo=SH))
+    actions.accept_case(staff, case)
+    leader = client_for(peace_head.member)
+    url = reverse("petitions:step", args=[case.pk, "five_ones"])
+    first = leader.post(url, {"measures": "核对补偿款发放台账"})
+    assert first.status_code == 302
+    form = leader.get(url).context["form"]
+    assert form["measures"].value() == "核对补偿款发放台账"  # shown again, not an empty form
+    f = five_ones(demo)
+    data = {k: form[k].value() or "" for k in form.fields}  # what the browser sends back
+    data.update(
+        handling_unit=f["handling_unit"].pk,
+        lead_official=f["lead_official"].pk,
+        responsible_person=f["responsible_person"].pk,
+        resolution_plan="一个月内核对并补发",
+    )
+    assert leader.post(url, data).status_code == 302
+    case.refresh_from_db()
+    assert case.measures == "核对补偿款发放台账" and case.resolution_plan == "一个月内核对并补发"
+    assert actions.missing_five_ones(case) == []
+    again = leader.get(url).context["form"]
+    assert again["lead_official"].value() == f["lead_official"].pk
+    assert again["handling_unit"].value() == f["handling_unit"].pk

@@ -1,9 +1,10 @@
-"""The JSON API (django-ninja); OpenAPI documentation at ``/api/docs``."""
+"""The JSON API (django-ninja); OpenAPI documentation at ``/api/docs`` (logged-in staff, served locally)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.security import django_auth
@@ -21,6 +22,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=django_auth,
     parser=YingjiParser(),
+    docs_decorator=login_required,  # the documentation is for staff, as the API is
 )
 install_error_handlers(api)
 api.add_router("/petitions", petitions_router)

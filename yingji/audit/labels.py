@@ -184,7 +184,10 @@ def recorded_values(
     ``value_names`` gives a name for (``{key: {value: name}}``: values the plan
     defines rather than the model, such as a warning's category and levels,
     see ``Warning.audit_value_names``) by that name, every other value by
-    :func:`recorded_value`; the model's fields first in their order, then the
+    :func:`recorded_value`; a key that is not a field by the name the model's
+    ``audit_key_names`` gives it (left out where that name is ``None``: a
+    machine reference the page links instead), its value by the model's
+    ``audit_value_choices`` (``{key: choices}``); the model's fields first in their order, then the
     other keys alphabetically (PostgreSQL's ``jsonb`` does not keep the order
     the event was recorded in). Anything else as compact JSON. Used by the
     audit page and by the histories of cases and warnings.
@@ -203,8 +206,16 @@ def recorded_values(
                 names.setdefault(getattr(field, "attname", field.name), str(verbose))
             if getattr(field, "choices", None) and field.name not in choices:
                 choices[field.name] = {k: str(v) for k, v in getattr(field, "flatchoices", ())}
+        # Keys that are not fields: the model names them, or hides a machine reference (None),
+        # and gives the names of their values where they are choices of another model.
+        for key, label in getattr(model, "audit_key_names", {}).items():
+            names[key] = "" if label is None else str(label)
+        for key, named in getattr(model, "audit_value_choices", {}).items():
+            choices.setdefault(key, {k: str(v) for k, v in named})
     position = {key: i for i, key in enumerate(names)}
-    keys = sorted(value, key=lambda k: (position.get(k, len(position)), k))
+    keys = sorted(
+        (k for k in value if names.get(k) != ""), key=lambda k: (position.get(k, len(position)), k)
+    )
 
     def shown(key: str) -> str:
         v = value[key]

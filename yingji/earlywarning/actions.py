@@ -182,15 +182,16 @@ def _transition(
     status: str,
     *,
     after: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
 ) -> None:
-    before = warning.status
+    was = warning.status
     warning.status = status
     warning.save()
     record(
         actor,
         f"earlywarning.{action}",
         warning,
-        before={"status": before},
+        before={"status": was, **(before or {})},
         after={"status": status, **(after or {})},
     )
 
@@ -337,8 +338,10 @@ def start_handling(
 ) -> Warning:
     """Form the task force for early handling (前期处置, plan §五(四)): lead official and units.
 
-    Raises ``ValidationError`` if the lead official or a unit is not of the
-    township, or no unit is named. Notifies the lead official.
+    ``measures`` (if given and different) replace the reported measures; the
+    audit event records the old and the new text. Raises ``ValidationError``
+    if the lead official or a unit is not of the township, or no unit is
+    named. Notifies the lead official.
     """
     require(actor, "earlywarning.handle", warning.township)
     units = list(units)
@@ -357,7 +360,11 @@ def start_handling(
         moment = _at(warning, at)
         warning.lead_official = lead_official
         warning.handling_started_at = moment
-        if measures.strip():
+        # The task force's measures replace the reported ones (§五(三) 应采取的措施); the
+        # event keeps both, so the report's text is not lost from the record.
+        changed = {}
+        if measures.strip() and measures.strip() != warning.measures:
+            changed = {"measures": warning.measures}
             warning.measures = measures.strip()
         warning.units.set(units)
         _transition(
@@ -365,7 +372,12 @@ def start_handling(
             warning,
             "start_handling",
             WarningStatus.HANDLING,
-            after={"lead_official": lead_official.name, "units": [u.name for u in units]},
+            after={
+                "lead_official": lead_official.name,
+                "units": [u.name for u in units],
+                **({"measures": warning.measures} if changed else {}),
+            },
+            before=changed,
         )
         queue(
             warning.township,
@@ -463,7 +475,7 @@ def _close_into(
         warning,
         action,
         status,
-        after={"outcome": f"{target._meta.label_lower}:{target.pk}", "number": str(target)},
+        after={"outcome": f"{target._meta.label_lower}:{target.pk}", "outcome_number": str(target)},
     )
     cancel_all(warning, at=moment)
 

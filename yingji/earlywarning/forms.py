@@ -55,7 +55,9 @@ class ContentsForm(LabelledChoicesMixin, forms.Form):
         label=_("village (community)"), queryset=Unit.objects.none(), required=False
     )
     address = forms.CharField(label=_("place"), required=False, max_length=200)
-    headcount = forms.IntegerField(label=_("headcount"), required=False, min_value=0)
+    headcount = forms.IntegerField(
+        label=_("headcount"), required=False, min_value=0, max_value=100_000
+    )
     parties = forms.CharField(
         label=_("parties to the matter"),
         required=False,
@@ -288,6 +290,14 @@ class FilterForm(forms.Form):
         )
         self.base_fields = self._prepared.fields  # shared, not deep-copied: see _SharedFields
         super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        """Refuse a date range that ends before it starts (it would silently match nothing)."""
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
 
     def filters_html(self) -> SafeString:
         """Return the filter fields as HTML, in form order: what the ledger page writes out.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -123,6 +123,16 @@ class Warning(models.Model):  # noqa: A001 - the glossary's name for a warning e
 
     def __str__(self) -> str:
         return self.number
+
+    #: What the audit page and the history call recorded keys that are not fields: escalating
+    #: or converting records the incident's or case's number, and a machine reference (hidden).
+    audit_key_names: ClassVar[dict[str, Any]] = {
+        "outcome": None,
+        "outcome_number": _("became"),
+        "reason": _("reason"),
+        "text": _("progress"),
+        "import": _("import batch"),
+    }
 
     @classmethod
     def audit_value_names(cls, township: Township | None) -> dict[str, dict[object, str]]:

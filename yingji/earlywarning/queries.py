@@ -344,7 +344,8 @@ def history(warning: Warning) -> list[dict[str, Any]]:
     Each entry is ``{at, kind, action, actor, detail}`` (``kind`` "audit" or "progress");
     an audit entry's ``detail`` is what it recorded, as the audit page writes it
     (``audit.labels.recorded_values``, the plan's names for category and
-    levels: :func:`value_names`), a progress entry's its text.
+    levels: :func:`value_names`), a progress entry's its text (shown once: not also
+    its audit event).
     """
     events = AuditEvent.objects.filter(
         object_type=warning._meta.label_lower, object_id=str(warning.pk)
@@ -360,6 +361,7 @@ def history(warning: Warning) -> list[dict[str, Any]]:
             "detail": recorded_values(e.after, Warning, names) if e.after else "",
         }
         for e in events
+        if e.action != "earlywarning.progress"  # the progress entry itself follows, once
     ]
     rows += [
         {

@@ -35,7 +35,9 @@ class ReceiveForm(LabelledChoicesMixin, forms.Form):
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 2}))
     occurred_at = _dt(_("Time of the matter"), required=False)
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
-    headcount = forms.IntegerField(label=_("Headcount"), required=False, min_value=0)
+    headcount = forms.IntegerField(
+        label=_("Headcount"), required=False, min_value=0, max_value=100_000
+    )
     cause = forms.CharField(
         label=_("Cause"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

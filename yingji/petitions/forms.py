@@ -47,7 +47,9 @@ class ReceiveForm(LabelledChoicesMixin, forms.Form):
         label=_("received at"), required=False, widget=_DT, help_text=_("Empty means now.")
     )
     is_group = forms.BooleanField(label=_("group petition"), required=False)
-    headcount = forms.IntegerField(label=_("headcount"), min_value=1, required=False)
+    headcount = forms.IntegerField(
+        label=_("headcount"), min_value=1, max_value=100_000, required=False
+    )
     higher_level_body = forms.CharField(
         label=_("transferred or assigned by"), max_length=100, required=False
     )

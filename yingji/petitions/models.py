@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, ClassVar
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -152,6 +153,29 @@ class PetitionCase(models.Model):
             # The statistics board and the month workbook select cases by month of receipt.
             models.Index(fields=["township", "received_at"], name="petition_township_received"),
         ]
+
+    #: What the audit page and the case history call recorded keys that are not fields, and
+    #: the names of values that are another model's choices (``audit.labels.recorded_values``).
+    audit_key_names: ClassVar[dict[str, Any]] = {
+        "days": _("days of extension"),
+        "approved": _("approved"),
+        "note": _("note"),
+        "source": _("source"),
+        "replied": _("replied"),
+        "parties": _("number of petitioners"),
+        "reason": _("reason"),
+        "to": _("routed to"),
+        "related": _("related case"),
+        "document": _("document"),
+        "document_id": None,
+        "method": _("delivery method"),
+        "at": _("requested at"),
+        "rating": _("satisfaction"),
+    }
+    audit_value_choices: ClassVar[dict[str, Any]] = {
+        "method": DeliveryMethod.choices,
+        "rating": Satisfaction.choices,
+    }
 
     def __str__(self) -> str:
         return self.number

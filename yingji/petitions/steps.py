@@ -32,6 +32,20 @@ class Step:
     statuses: tuple[str, ...]
     do: Callable[[Actor, PetitionCase, dict[str, Any]], Any]
     actor_form: bool = False  # the form takes ``actor=``: choices limited to what the actor may see
+    #: What the page's form shows before anything is typed: the values the step sets now, so that
+    #: saving it again changes only what was changed (the five-ones are named in several passes).
+    initial: Callable[[PetitionCase], dict[str, Any]] | None = None
+
+
+def _five_ones_now(case: PetitionCase) -> dict[str, Any]:
+    """Return the case's five-ones as the form's initial values (plan §七(一))."""
+    return {
+        "handling_unit": case.handling_unit_id,
+        "lead_official": case.lead_official_id,
+        "responsible_person": case.responsible_person_id,
+        "measures": case.measures,
+        "resolution_plan": case.resolution_plan,
+    }
 
 
 def _deliver(actor: Actor, case: PetitionCase, d: dict[str, Any]) -> Any:
@@ -55,7 +69,8 @@ STEPS: dict[str, Step] = {
                    ("received",), lambda a, c, d: actions.object_to_transfer(a, c, **d)),
     "five_ones": Step(gettext_lazy("Name the five-ones"), f.FiveOnesForm, "petitions.assign",
                       ("received", "accepted", "in_resolution"),
-                      lambda a, c, d: actions.set_five_ones(a, c, **d), actor_form=True),
+                      lambda a, c, d: actions.set_five_ones(a, c, **d), actor_form=True,
+                      initial=_five_ones_now),
     "start": Step(gettext_lazy("Start resolution"), f.EmptyForm, "petitions.handle",
                   ("accepted",), lambda a, c, d: actions.start_resolution(a, c)),
     "extension": Step(gettext_lazy("Ask for an extension"), f.ExtensionRequestForm,

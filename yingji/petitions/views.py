@@ -181,7 +181,9 @@ def case_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if step.permission == "petitions.handle":
         require_handler(actor, case)
     kwargs: dict[str, Any] = {"actor": actor} if step.actor_form else {}
-    initial = {"document": request.GET.get("document")} if name == "deliver" else None
+    initial = step.initial(case) if step.initial is not None else None
+    if name == "deliver":
+        initial = {"document": request.GET.get("document")}
     form = step.form(request.POST if request.method == "POST" else None, initial=initial, **kwargs)
     if request.method == "POST":
         result = _apply(form, lambda d: step.do(actor, case, dict(d)) or True)

@@ -87,7 +87,12 @@ def issue_reply(
             review_window_days=REVIEW_WINDOW_DAYS,
             **parts,
         )
-        record(actor, "petitions.reply", case, after={"document": doc.pk})
+        record(
+            actor,
+            "petitions.reply",
+            case,
+            after={"document": doc.get_kind_display(), "document_id": doc.pk},
+        )
     return doc
 
 
@@ -243,7 +248,12 @@ def issue_review_opinion(
             review_opinion_text(case.number, _issuer(case), at, parts),
             **parts,
         )
-        record(actor, "petitions.review_opinion", case, after={"document": doc.pk})
+        record(
+            actor,
+            "petitions.review_opinion",
+            case,
+            after={"document": doc.get_kind_display(), "document_id": doc.pk},
+        )
     return doc
 
 
@@ -281,7 +291,12 @@ def issue_re_review_opinion(
             re_review_opinion_text(case.number, _issuer(case), at, parts),
             **parts,
         )
-        record(actor, "petitions.re_review_opinion", case, after={"document": doc.pk})
+        record(
+            actor,
+            "petitions.re_review_opinion",
+            case,
+            after={"document": doc.get_kind_display(), "document_id": doc.pk},
+        )
     return doc
 
 
