@@ -26,9 +26,12 @@ def test_forms_share_their_fields_but_not_what_was_typed_or_refused(demo):
     assert set(bad.errors) == {"status", "date_from"} and good.errors == {}
     html = good.filters_html()
     assert '<option value="resolved" selected>已化解</option>' in html
-    assert 'name="q" id="id_q" value="征地">' in html and "has-error" not in html
+    assert (
+        'name="q" id="id_q" placeholder="编号、地点、事由或原因" value="征地">' in html
+        and "has-error" not in html
+    )
     refused = bad.filters_html()
-    assert 'name="q" id="id_q" value="&lt;b&gt;">' in refused
+    assert 'name="q" id="id_q" placeholder="编号、地点、事由或原因" value="&lt;b&gt;">' in refused
     assert 'name="date_from" id="id_date_from" value="2026-13-01">' in refused
     assert refused.count('class="field has-error"') == 2
     assert " selected>" not in refused.split('id="id_status">')[1].split("</select>")[0]

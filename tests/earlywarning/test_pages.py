@@ -37,6 +37,20 @@ def test_search_segments_chinese_so_a_phrase_finds_its_words_apart(demo):
     assert list(ledger(demo, LedgerFilter(q="施工 扰民"))) == [b]
     assert list(ledger(demo, LedgerFilter(q="公示"))) == [a]  # in the cause
     assert list(ledger(demo, LedgerFilter(q="拆迁"))) == []
+    # The number a caller gives, and the place, find it too (search.warning_search_text).
+    c = register(
+        demo,
+        summary="商户反映噪音",
+        cause="夜间营业",
+        village=Unit.objects.get(township=demo, name="南湖社区"),
+        address="南湖小区北门",
+    )
+    assert list(ledger(demo, LedgerFilter(q=b.number))) == [b]
+    assert list(ledger(demo, LedgerFilter(q=a.number.lower()))) == [a]
+    assert list(ledger(demo, LedgerFilter(q="南湖社区"))) == [c]
+    assert list(ledger(demo, LedgerFilter(q="小区北门"))) == [c]
+    for f in (LedgerFilter(q=c.number), LedgerFilter(q="南湖社区")):  # the page's own SQL agrees
+        assert [r["id"] for r in LedgerRows.as_dicts(LedgerRows(demo, f)[0:50])] == [c.pk]
 
 
 def test_ledger_filters_by_status_category_village_risk_and_date(demo, staff):
@@ -241,7 +255,9 @@ def test_filter_form_is_written_by_hand_with_labels_values_and_errors(demo, staf
     assert '<option value="" selected>（不限）</option>' in page  # category, risk level
     assert "全部" not in page
     assert '<option value="high">高风险</option>' in page
-    assert 'name="q" id="id_q" value="征地 &lt;补偿&gt;"' in page  # kept as typed, escaped
+    assert (
+        'name="q" id="id_q" placeholder="编号、地点、事由或原因" value="征地 &lt;补偿&gt;"' in page
+    )  # kept as typed, escaped
     # A date that is not one: kept as typed, the error next to the field.
     assert 'name="date_from" id="id_date_from" value="2026-13-01"' in page
     assert '<div class="field has-error"><label for="id_date_from">' in page

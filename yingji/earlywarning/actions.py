@@ -33,7 +33,7 @@ from yingji.plans.schema import Event
 from .choices import TRANSITIONS, WarningStatus
 from .contents import CONTENT_FIELDS, missing_report_contents, report_contents, validate_contents
 from .models import Warning, WarningProgress, WarningReport
-from .search import index_text
+from .search import warning_search_text
 
 # A registration time this far ahead of the clock is a typing error, not a clock skew.
 _FUTURE_SLACK = timedelta(minutes=5)
@@ -118,7 +118,7 @@ def register(
             registered_by=actor.member,
             **data,
         )
-        warning.search_text = index_text(warning.summary, warning.cause)
+        warning.search_text = warning_search_text(warning)
         warning.full_clean()
         warning.save()
         open_plan_deadlines(
@@ -159,7 +159,7 @@ def _apply_contents(actor: Actor, warning: Warning, contents: dict[str, Any]) ->
     before = {k: _plain(getattr(warning, k)) for k in contents}
     for key, value in contents.items():
         setattr(warning, key, value)
-    warning.search_text = index_text(warning.summary, warning.cause)
+    warning.search_text = warning_search_text(warning)
     warning.full_clean()
     warning.save()
     after = {k: _plain(getattr(warning, k)) for k in contents}

@@ -221,6 +221,8 @@ class _Prepared:
             ]
         self.fields = fields
         self.labels = {name: escape(str(field.label)) for name, field in fields.items()}
+        # What the search looks in (search.warning_search_text), said in the box itself.
+        self.search_hint = escape(str(_("number, place, summary or cause")))
 
 
 @lru_cache(maxsize=256)
@@ -326,7 +328,8 @@ class FilterForm(forms.Form):
                 )
             else:
                 kind = "date" if isinstance(field, forms.DateField) else "text"
-                control = f'<input type="{kind}" name="{name}" id="id_{name}"' + (
+                hint = f' placeholder="{prepared.search_hint}"' if name == "q" else ""
+                control = f'<input type="{kind}" name="{name}" id="id_{name}"{hint}' + (
                     f' value="{escape(typed)}">' if typed else ">"
                 )
             field_errors = "".join(

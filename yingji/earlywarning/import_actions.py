@@ -32,7 +32,7 @@ from yingji.orgs.models import Township
 
 from .choices import ImportState
 from .models import LedgerImport, Warning
-from .search import index_text
+from .search import warning_search_text
 from .xlsx import (
     HEADERS,
     REQUIRED,
@@ -291,7 +291,7 @@ def _write(actor: Actor, job: LedgerImport, skip_bad: bool) -> LedgerImport:
                 **{k: v for k, v in data.items() if k != "number"},
             )
             warning.number = data.get("number") or numbers.next(warning.discovered_at)
-            warning.search_text = index_text(warning.summary, warning.cause)
+            warning.search_text = warning_search_text(warning)
             warnings.append(warning)
         created = []
         for start in range(0, len(warnings), _STEP):

@@ -29,7 +29,8 @@ class Warning(models.Model):  # noqa: A001 - the glossary's name for a warning e
     ``risk_assessment`` levels. Parties appear only as parties to the matter
     (``parties``: who is involved, as needed to handle it, DESIGN.md §6).
     ``outcome`` links the incident or petition case the warning became;
-    ``search_text`` holds the jieba tokens of summary and cause, space-padded.
+    ``search_text`` holds the jieba tokens of number, place, summary and cause, space-padded
+    (``search.warning_search_text``).
     """
 
     township = models.ForeignKey("orgs.Township", on_delete=models.PROTECT, related_name="warnings")

@@ -46,7 +46,8 @@ def ledger(township: Township, f: LedgerFilter | None = None) -> QuerySet[Warnin
 
     Related rows used by the list (village, lead official, units) are fetched
     in a fixed number of queries, whatever the page size. Search ``f.q``
-    matches warnings whose summary or cause holds every jieba token of it.
+    matches warnings whose number, place, summary and cause hold every jieba
+    token of it (``search.warning_search_text``).
     """
     f = f or LedgerFilter()
     qs = Warning.objects.filter(township=township)

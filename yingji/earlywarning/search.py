@@ -1,6 +1,9 @@
 """Chinese full-text search of the ledger: jieba tokens stored beside each warning.
 
-``index_text`` turns summary and cause into space-padded tokens (search
+What is searched (:func:`warning_search_text`): the warning's number, its
+place (village and address), summary and cause, so that staff find a
+warning by the number a caller gives or by where it is, as by what it is
+about. ``index_text`` turns them into space-padded tokens (search
 mode, so "补偿款" also yields "补偿"); ``query_tokens`` segments a query the
 same way, and a warning matches when it holds every query token. So
 "征地补偿" (征地 / 补偿) finds "征地的补偿款". Punctuation and spaces are
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 import jieba
 
@@ -49,3 +53,14 @@ def query_tokens(query: str) -> list[str]:
         if token and _WORD.search(token):
             seen.setdefault(token, None)
     return list(seen)
+
+
+def warning_search_text(warning: Any) -> str:
+    """Return what a warning stores to be searched: the tokens of its number, village name,
+    address, summary and cause (``Warning.search_text``; set by every action that writes those).
+
+    ``warning`` is a ``Warning`` (its village read through the relation, one query unless
+    already loaded). "YJ2026-0002" finds that warning, "东岭村" those of the village.
+    """
+    village = warning.village.name if warning.village_id else ""
+    return index_text(warning.number, village, warning.address, warning.summary, warning.cause)
