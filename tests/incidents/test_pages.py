@@ -132,6 +132,8 @@ def test_scene_pages_tick_log_demand_and_close(demo):
     second.refresh_from_db()
     assert first.status == DemandStatus.CASE and first.case.channel == "incident_demand"
     assert second.status == DemandStatus.WITHDRAWN
+    scene = staff.get(f"/incidents/{incident.pk}/").content.decode()  # the demand links its case
+    assert f'<a href="/petitions/{first.case.pk}/">{first.case.number}</a>' in scene
     head.post(f"/incidents/{incident.pk}/close-scene/")
     summary = {
         "overview": "概况",

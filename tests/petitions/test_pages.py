@@ -354,3 +354,13 @@ def test_the_five_ones_form_shows_what_is_named_so_a_second_pass_keeps_it(demo, 
     again = leader.get(url).context["form"]
     assert again["lead_official"].value() == f["lead_official"].pk
     assert again["handling_unit"].value() == f["handling_unit"].pk
+
+
+def test_the_manual_forms_do_not_offer_what_only_the_system_records(demo, staff):
+    case_form = client_for(staff.member).get("/petitions/new/").context["form"]
+    channels = [k for k, _label in case_form.fields["channel"].choices]
+    assert "incident_demand" not in channels and "warning" not in channels
+    assert channels[:3] == ["letter", "visit", "phone"]
+    incident_form = client_for(staff.member).get("/incidents/new/").context["form"]
+    sources = [k for k, _label in incident_form.fields["source"].choices]
+    assert sources == ["caller", "unit", "higher_level"]  # not 预警升级: escalating does that

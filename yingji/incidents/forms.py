@@ -31,7 +31,11 @@ class ReceiveForm(LabelledChoicesMixin, forms.Form):
     """Receive an incident (plan §六(二)); the category choices come from the plan in force."""
 
     category = forms.ChoiceField(label=_("Category"))
-    source = forms.ChoiceField(label=_("Received from"), choices=IncidentSource.choices)
+    # An escalated warning is received by the escalation itself (earlywarning.actions.escalate).
+    source = forms.ChoiceField(
+        label=_("Received from"),
+        choices=[(k, v) for k, v in IncidentSource.choices if k != IncidentSource.WARNING],
+    )
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 2}))
     occurred_at = _dt(_("Time of the matter"), required=False)
     place = forms.CharField(label=_("Place"), required=False, max_length=200)

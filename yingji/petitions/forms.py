@@ -29,7 +29,15 @@ _DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:
 class ReceiveForm(LabelledChoicesMixin, forms.Form):
     """Register a case (``actions.receive_case``); up to five parties in rows name_i / phone_i / address_i."""
 
-    channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
+    # A demand at an incident and a converted warning become cases through their own actions.
+    channel = forms.ChoiceField(
+        label=_("channel"),
+        choices=[
+            (k, v)
+            for k, v in Channel.choices
+            if k not in (Channel.INCIDENT_DEMAND, Channel.WARNING)
+        ],
+    )
     category = forms.ChoiceField(
         label=_("category"), choices=Category.choices, initial=Category.COMPLAINT
     )
