@@ -197,6 +197,7 @@ def recorded_values(
     if not isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
     names: dict[str, str] = {}
+    hidden: set[str] = set()
     choices: dict[str, Mapping[object, str]] = dict(value_names or {})
     if model is not None:
         for field in model._meta.get_fields():
@@ -209,13 +210,14 @@ def recorded_values(
         # Keys that are not fields: the model names them, or hides a machine reference (None),
         # and gives the names of their values where they are choices of another model.
         for key, label in getattr(model, "audit_key_names", {}).items():
-            names[key] = "" if label is None else str(label)
+            if label is None:
+                hidden.add(key)
+            else:
+                names[key] = str(label)
         for key, named in getattr(model, "audit_value_choices", {}).items():
             choices.setdefault(key, {k: str(v) for k, v in named})
     position = {key: i for i, key in enumerate(names)}
-    keys = sorted(
-        (k for k in value if names.get(k) != ""), key=lambda k: (position.get(k, len(position)), k)
-    )
+    keys = sorted(set(value) - hidden, key=lambda k: (position.get(k, len(position)), k))
 
     def shown(key: str) -> str:
         v = value[key]
